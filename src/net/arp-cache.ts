@@ -1,0 +1,200 @@
+/**
+ * The ARP table with µTasker's sizes and timings (spec §10). Pure bookkeeping: time comes
+ * in as `now` (ms); the caller sends the requests and delivers the results this returns.
+ */
+
+/** Who asked for a resolution and must hear its result (µTasker: owner task and socket). */
+export interface ArpOwner {
+  task: string;
+  socket: number;
+}
+
+export interface ArpConfig {
+  /** ARP_TABLE_ENTRIES (8 in µTasker, whose entry 0 is the fixed broadcast entry: 7 are usable). */
+  tableEntries: number;
+  /** T_ARP_PERIOD: how often µTasker ages the table (60 s). */
+  periodMs: number;
+  /** ARP_TIMEOUT: lifetime of an ordinary entry, in periods (20 → 20 min). */
+  lifetimePeriods: number;
+  /** Lifetime of the gateway's entry in periods (5), after which it is re-resolved. */
+  gatewayLifetimePeriods: number;
+  /** T_ARP_PENDING_PERIOD: spacing of repeated requests (0.5 s). */
+  retryIntervalMs: number;
+  /** ARP_MAXRETRY: requests repeated after the first one before giving up (4). */
+  maxRetries: number;
+}
+
+export const ARP_DEFAULTS: ArpConfig = {
+  tableEntries: 8,
+  periodMs: 60_000,
+  lifetimePeriods: 20,
+  gatewayLifetimePeriods: 5,
+  retryIntervalMs: 500,
+  maxRetries: 4,
+};
+
+export type ArpEntryState = 'resolving' | 'resolved';
+
+export interface ArpEntry {
+  ip: number;
+  mac: Uint8Array | undefined;
+  state: ArpEntryState;
+  /** The gateway's entry: refreshed instead of forgotten when it ages out. */
+  gateway: boolean;
+  /** When a resolved entry ages out, or when the next request of a resolving one is due. */
+  deadline: number;
+  retriesLeft: number;
+  owners: ArpOwner[];
+}
+
+export interface ArpTickResult {
+  /** Addresses to send an ARP request for now. */
+  requests: number[];
+  /** Resolutions that ran out of retries: tell their owners. */
+  failed: { ip: number; owners: ArpOwner[] }[];
+}
+
+export type ResolveStart = 'request' | 'pending' | 'table-full';
+
+export class ArpCache {
+  private readonly entries: ArpEntry[] = [];
+  private readonly capacity: number;
+
+  constructor(
+    private readonly config: ArpConfig = ARP_DEFAULTS,
+    private gatewayIp: number | undefined = undefined,
+  ) {
+    // µTasker's entry 0 is a permanent broadcast entry; broadcasts are handled without the table here.
+    this.capacity = Math.max(1, config.tableEntries - 1);
+  }
+
+  setGateway(ip: number | undefined): void {
+    this.gatewayIp = ip;
+  }
+
+  /** The resolved MAC for `ip`, if any. */
+  lookup(ip: number): Uint8Array | undefined {
+    const e = this.find(ip);
+    return e?.mac;
+  }
+
+  find(ip: number): ArpEntry | undefined {
+    for (const e of this.entries) if (e.ip === ip) return e;
+    return undefined;
+  }
+
+  list(): readonly ArpEntry[] {
+    return this.entries;
+  }
+
+  /**
+   * Records that `ip` is at `mac` (from an ARP packet or a received IPv4 frame). Adds an
+   * entry only when `create` is set (µTasker learns senders in our subnet; foreign ARP
+   * chatter is ignored). Returns the owners waiting for this address, now resolved.
+   */
+  learn(ip: number, mac: Uint8Array, now: number, create: boolean): ArpOwner[] {
+    let e = this.find(ip);
+    if (!e) {
+      if (!create) return [];
+      e = this.allocate(ip, now);
+      if (!e) return [];
+    }
+    const waiting = e.owners;
+    e.mac = mac.slice(0, 6);
+    e.state = 'resolved';
+    e.owners = [];
+    e.retriesLeft = 0;
+    e.deadline = now + this.lifetimeOf(e) * this.config.periodMs;
+    return waiting;
+  }
+
+  /** Starts (or joins) the resolution of `ip` for `owner`. 'request' means: send the first request now. */
+  startResolution(ip: number, owner: ArpOwner | undefined, now: number): ResolveStart {
+    let e = this.find(ip);
+    if (e && e.state === 'resolving') {
+      if (owner) this.addOwner(e, owner);
+      return 'pending';
+    }
+    if (!e) e = this.allocate(ip, now);
+    if (!e) return 'table-full';
+    e.state = 'resolving';
+    e.mac = undefined;
+    e.retriesLeft = this.config.maxRetries;
+    e.deadline = now + this.config.retryIntervalMs;
+    e.owners = [];
+    if (owner) this.addOwner(e, owner);
+    return 'request';
+  }
+
+  /** Advances the table to `now`: retries, failures, ageing. */
+  tick(now: number): ArpTickResult {
+    const result: ArpTickResult = { requests: [], failed: [] };
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const e = this.entries[i];
+      if (e.deadline > now) continue;
+      if (e.state === 'resolving') {
+        if (e.retriesLeft > 0) {
+          e.retriesLeft--;
+          e.deadline = now + this.config.retryIntervalMs;
+          result.requests.push(e.ip);
+        } else {
+          this.entries.splice(i, 1);
+          result.failed.push({ ip: e.ip, owners: e.owners });
+        }
+      } else if (e.gateway) {
+        // The gateway stays usable while it is refreshed; a failed refresh forgets it.
+        e.state = 'resolving';
+        e.retriesLeft = this.config.maxRetries;
+        e.deadline = now + this.config.retryIntervalMs;
+        result.requests.push(e.ip);
+      } else {
+        this.entries.splice(i, 1);
+      }
+    }
+    return result;
+  }
+
+  /** When `tick` next has something to do. */
+  nextDeadline(): number | undefined {
+    let next: number | undefined;
+    for (const e of this.entries) if (next === undefined || e.deadline < next) next = e.deadline;
+    return next;
+  }
+
+  flush(): void {
+    this.entries.length = 0;
+  }
+
+  private lifetimeOf(e: ArpEntry): number {
+    return e.gateway ? this.config.gatewayLifetimePeriods : this.config.lifetimePeriods;
+  }
+
+  private addOwner(e: ArpEntry, owner: ArpOwner): void {
+    if (!e.owners.some((o) => o.task === owner.task && o.socket === owner.socket)) e.owners.push(owner);
+  }
+
+  /** A fresh entry, replacing the resolved non-gateway entry closest to expiry when full. */
+  private allocate(ip: number, now: number): ArpEntry | undefined {
+    if (this.entries.length >= this.capacity) {
+      let victim = -1;
+      for (let i = 0; i < this.entries.length; i++) {
+        const e = this.entries[i];
+        if (e.state !== 'resolved' || e.gateway) continue;
+        if (victim < 0 || e.deadline < this.entries[victim].deadline) victim = i;
+      }
+      if (victim < 0) return undefined;
+      this.entries.splice(victim, 1);
+    }
+    const entry: ArpEntry = {
+      ip,
+      mac: undefined,
+      state: 'resolving',
+      gateway: ip === this.gatewayIp,
+      deadline: now,
+      retriesLeft: 0,
+      owners: [],
+    };
+    this.entries.push(entry);
+    return entry;
+  }
+}

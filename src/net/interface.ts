@@ -1,0 +1,371 @@
+/**
+ * The network interface: Ethernet in and out, ARP resolution, IPv4 input and output,
+ * ICMP echo. It owns two tasks of the µTasker table: the Ethernet task ('E'), which
+ * drains received frames, and the ARP task ('A'), which runs the table's timers.
+ * Protocols above IPv4 (TCP) register a handler and send through `sendIpv4`.
+ */
+import type { Clock } from '../host/clock.js';
+import type { MacDriver } from '../host/mac.js';
+import type { LogSink } from '../host/log.js';
+import { silentLog } from '../host/log.js';
+import type { Scheduler } from '../sched/scheduler.js';
+import { TaskState, type TaskContext } from '../sched/types.js';
+import {
+  ETHERNET_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4, BROADCAST_MAC,
+  parseEthernet, emitEthernetHeader, isBroadcastMac, macEquals,
+} from './wire/ethernet.js';
+import { ARP_PACKET_LEN, ARP_REPLY, ARP_REQUEST, emitArp, parseArp, type ArpPacket } from './wire/arp.js';
+import {
+  IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP,
+  emitIpv4Header, isFragment, parseIpv4, type Ipv4Packet,
+} from './wire/ipv4.js';
+import { ICMP_ECHO_REPLY, ICMP_ECHO_REQUEST, emitIcmpEcho, parseIcmp } from './wire/icmp.js';
+import { ArpCache, ARP_DEFAULTS, type ArpConfig, type ArpOwner } from './arp-cache.js';
+import { Counters } from './counters.js';
+import { ARP_RESULT_FAILED, ARP_RESULT_SUCCESS, IPV4_PAYLOAD_OFFSET, SEND_NO_ARP_ENTRY, type TcpNetwork } from './tcp/network.js';
+
+export const TASK_ETHERNET = 'E';
+export const TASK_ARP = 'A';
+
+/** Minimum Ethernet frame without FCS; shorter frames are zero-padded. */
+const MIN_FRAME_LEN = 60;
+/** Ethernet MTU plus header: the largest frame we send or accept. */
+const MAX_FRAME_LEN = 1514;
+/** Event number of the ARP task's timer. */
+const E_ARP_TIMER = 1;
+/** µTasker's message header length. */
+const HEADER_LEN = 5;
+
+export interface InterfaceAddress {
+  /** Our IPv4 address (u32). */
+  address: number;
+  netmask: number;
+  /** Default gateway for destinations outside the subnet. */
+  gateway?: number;
+}
+
+export interface NetInterfaceOptions extends InterfaceAddress {
+  mac: MacDriver;
+  scheduler: Scheduler;
+  clock: Clock;
+  log?: LogSink;
+  counters?: Counters;
+  arp?: Partial<ArpConfig>;
+  /**
+   * ETHERNET_RELEASE_LIMIT: frames the Ethernet task handles beyond the first before it
+   * re-activates itself and yields (µTasker: 3, so up to 4 frames per run).
+   */
+  releaseLimit?: number;
+  /** Answer ICMP echo requests (default true). */
+  answerPing?: boolean;
+}
+
+/** A received IPv4 packet handed to the protocol above. */
+export type ProtocolHandler = (packet: Ipv4Packet) => void;
+
+export interface EchoReply {
+  from: number;
+  ident: number;
+  sequence: number;
+  payload: Uint8Array;
+  at: number;
+}
+
+export class NetInterface implements TcpNetwork {
+  readonly counters: Counters;
+  readonly arp: ArpCache;
+  readonly txFrame = new Uint8Array(MAX_FRAME_LEN);
+  private readonly arpFrame = new Uint8Array(MIN_FRAME_LEN);
+  private readonly taskMessage = new Uint8Array(256);
+  private readonly mac: MacDriver;
+  private readonly scheduler: Scheduler;
+  private readonly clock: Clock;
+  private readonly log: LogSink;
+  private readonly releaseLimit: number;
+  private readonly answerPing: boolean;
+  private readonly handlers = new Map<number, ProtocolHandler>();
+  private readonly echoListeners: ((reply: EchoReply) => void)[] = [];
+  private address: InterfaceAddress;
+  private ident = 0;
+  private arpTimerAt: number | undefined;
+
+  constructor(options: NetInterfaceOptions) {
+    this.mac = options.mac;
+    this.scheduler = options.scheduler;
+    this.clock = options.clock;
+    this.log = options.log ?? silentLog;
+    this.counters = options.counters ?? new Counters();
+    this.releaseLimit = options.releaseLimit ?? 3;
+    this.answerPing = options.answerPing ?? true;
+    this.address = { address: options.address >>> 0, netmask: options.netmask >>> 0, gateway: options.gateway };
+    this.arp = new ArpCache({ ...ARP_DEFAULTS, ...options.arp }, options.gateway);
+  }
+
+  /** Brings the interface up: hooks the driver's receive notification and announces us. */
+  start(): void {
+    this.mac.setReceiveNotify(() => this.scheduler.setState(TASK_ETHERNET, TaskState.Activate));
+    this.sendGratuitousArp();
+    // Frames may have arrived before we listened.
+    this.scheduler.setState(TASK_ETHERNET, TaskState.Activate);
+  }
+
+  setProtocolHandler(protocol: number, handler: ProtocolHandler): void {
+    this.handlers.set(protocol, handler);
+  }
+
+  onEchoReply(listener: (reply: EchoReply) => void): void {
+    this.echoListeners.push(listener);
+  }
+
+  localAddress(): number {
+    return this.address.address;
+  }
+
+  addressing(): Readonly<InterfaceAddress> {
+    return this.address;
+  }
+
+  macAddress(): Uint8Array {
+    return this.mac.macAddress;
+  }
+
+  // ---- output -------------------------------------------------------------------------
+
+  /**
+   * Sends the payload prepared at IPV4_PAYLOAD_OFFSET of `txFrame` (see TcpNetwork).
+   * µTasker's fnSendIPv4: frame length, 0 if the driver refused, NO_ARP_ENTRY if the next
+   * hop is unresolved (resolution started for the owner).
+   */
+  sendIpv4(dst: number, protocol: number, tos: number, ttl: number, payloadLength: number, ownerTask: string, ownerSocket: number): number {
+    dst >>>= 0;
+    if (payloadLength < 0 || IPV4_PAYLOAD_OFFSET + payloadLength > this.txFrame.length) {
+      this.counters.drop('ipv4-out', 'too-long');
+      return 0;
+    }
+    const mac = this.nextHopMac(dst, ownerTask ? { task: ownerTask, socket: ownerSocket } : undefined);
+    if (!mac) {
+      this.counters.inc('ipv4-out.no-arp-entry');
+      return SEND_NO_ARP_ENTRY;
+    }
+    const frame = this.txFrame;
+    emitEthernetHeader(mac, this.mac.macAddress, ETHERTYPE_IPV4, frame, 0);
+    this.ident = (this.ident + 1) & 0xffff;
+    emitIpv4Header({ src: this.address.address, dst, protocol, ttl, tos, ident: this.ident }, payloadLength, frame, ETHERNET_HEADER_LEN);
+    const length = this.transmit(frame, IPV4_PAYLOAD_OFFSET + payloadLength);
+    if (length > 0) this.counters.inc('ipv4-out.packets');
+    return length;
+  }
+
+  /** Sends an ICMP echo request; replies reach the `onEchoReply` listeners. */
+  ping(dst: number, ident: number, sequence: number, payload: Uint8Array): number {
+    const length = emitIcmpEcho(ICMP_ECHO_REQUEST, ident, sequence, payload, this.txFrame, IPV4_PAYLOAD_OFFSET);
+    const sent = this.sendIpv4(dst, IPPROTO_ICMP, 0, 64, length, '', 0);
+    if (sent > 0) this.counters.inc('icmp.out-echo-requests');
+    return sent;
+  }
+
+  /** The MAC of the next hop towards `dst`, or undefined after starting its resolution. */
+  private nextHopMac(dst: number, owner: ArpOwner | undefined): Uint8Array | undefined {
+    const { address, netmask, gateway } = this.address;
+    if (dst === 0xffffffff || dst === ((address & netmask) | ~netmask) >>> 0) return BROADCAST_MAC;
+    let hop = dst;
+    if (((dst ^ address) & netmask) !== 0) {
+      // µTasker: with no gateway, fnSendIPv4 gives NO_ARP_ENTRY without resolving anything.
+      if (gateway === undefined) return undefined;
+      hop = gateway >>> 0;
+    }
+    const known = this.arp.lookup(hop);
+    if (known) return known;
+    const now = this.clock.now();
+    const start = this.arp.startResolution(hop, owner, now);
+    if (start === 'request') {
+      this.sendArp(ARP_REQUEST, BROADCAST_MAC, new Uint8Array(6), hop);
+      this.counters.inc('arp.resolutions-started');
+      this.armArpTimer();
+    } else if (start === 'table-full') {
+      this.counters.drop('arp', 'table-full');
+      if (owner) this.notifyOwner(owner, ARP_RESULT_FAILED);
+    }
+    return undefined;
+  }
+
+  private transmit(frame: Uint8Array, length: number): number {
+    if (length < MIN_FRAME_LEN) {
+      frame.fill(0, length, MIN_FRAME_LEN);
+      length = MIN_FRAME_LEN;
+    }
+    if (!this.mac.transmit(frame.subarray(0, length))) {
+      this.counters.drop('eth-out', 'driver-refused');
+      return 0;
+    }
+    this.counters.inc('eth.out-frames');
+    return length;
+  }
+
+  // ---- input --------------------------------------------------------------------------
+
+  /**
+   * The Ethernet task ('E'): handles up to releaseLimit + 1 frames, then re-activates
+   * itself and yields so other tasks run between bursts.
+   */
+  ethernetTask(): void {
+    const budget = this.releaseLimit + 1;
+    let handled = 0;
+    while (handled < budget) {
+      const frame = this.mac.receive();
+      if (!frame) return;
+      handled++;
+      this.handleFrame(frame);
+    }
+    this.scheduler.setState(TASK_ETHERNET, TaskState.Activate);
+  }
+
+  /** One received frame, from driver to protocol handler. Never throws. */
+  handleFrame(frame: Uint8Array): void {
+    this.counters.inc('eth.in-frames');
+    try {
+      const eth = parseEthernet(frame);
+      if (typeof eth === 'string') return this.counters.drop('eth', eth);
+      if (!isBroadcastMac(eth.dst) && !macEquals(eth.dst, this.mac.macAddress)) return this.counters.drop('eth', 'not-for-us');
+      if (eth.ethertype === ETHERTYPE_IPV4) this.handleIpv4(eth.src, eth.payload);
+      else if (eth.ethertype === ETHERTYPE_ARP) this.handleArp(eth.payload);
+      else this.counters.drop('eth', 'unknown-ethertype');
+    } catch (error) {
+      // A bug of ours must not take the stack down: count it and drop the frame.
+      this.counters.drop('eth', 'internal-error');
+      this.log('error', `frame handling failed: ${String(error)}`);
+    }
+  }
+
+  private handleIpv4(srcMac: Uint8Array, bytes: Uint8Array): void {
+    const ip = parseIpv4(bytes);
+    if (typeof ip === 'string') return this.counters.drop('ipv4', ip);
+    const { address, netmask } = this.address;
+    const broadcast = ip.dst === 0xffffffff || ip.dst === ((address & netmask) | ~netmask) >>> 0;
+    if (ip.dst !== address && !broadcast) return this.counters.drop('ipv4', 'not-for-us');
+    if (ip.src === address || ip.src === 0xffffffff || ip.src >>> 28 === 0xe) return this.counters.drop('ipv4', 'bad-source');
+    if (isFragment(ip)) return this.counters.drop('ipv4', 'fragment');
+    this.counters.inc('ipv4.in-packets');
+    // Every valid frame from our subnet refreshes its sender's ARP entry (µTasker does the same).
+    if (((ip.src ^ address) & netmask) === 0) this.learn(ip.src, srcMac, true);
+    if (ip.protocol === IPPROTO_ICMP) return this.handleIcmp(ip, broadcast);
+    if (broadcast) return this.counters.drop('ipv4', 'broadcast-not-handled');
+    const handler = this.handlers.get(ip.protocol);
+    if (!handler) {
+      this.counters.drop('ipv4', ip.protocol === IPPROTO_UDP ? 'udp-no-listener' : ip.protocol === IPPROTO_TCP ? 'tcp-not-enabled' : 'unknown-protocol');
+      return;
+    }
+    handler(ip);
+  }
+
+  private handleIcmp(ip: Ipv4Packet, broadcast: boolean): void {
+    const icmp = parseIcmp(ip.payload);
+    if (typeof icmp === 'string') return this.counters.drop('icmp', icmp);
+    if (icmp.type === ICMP_ECHO_REQUEST) {
+      this.counters.inc('icmp.in-echo-requests');
+      // Like µTasker (and Linux by default), no replies to broadcast pings.
+      if (broadcast || !this.answerPing) return this.counters.drop('icmp', 'echo-not-answered');
+      const length = emitIcmpEcho(ICMP_ECHO_REPLY, icmp.ident, icmp.sequence, icmp.payload, this.txFrame, IPV4_PAYLOAD_OFFSET);
+      if (this.sendIpv4(ip.src, IPPROTO_ICMP, ip.tos, 64, length, '', 0) > 0) this.counters.inc('icmp.out-echo-replies');
+    } else if (icmp.type === ICMP_ECHO_REPLY) {
+      this.counters.inc('icmp.in-echo-replies');
+      const reply: EchoReply = { from: ip.src, ident: icmp.ident, sequence: icmp.sequence, payload: icmp.payload, at: this.clock.now() };
+      for (const listener of this.echoListeners) listener(reply);
+    } else {
+      // TCP ignores ICMP errors (µTasker does too); they are only counted.
+      this.counters.inc(`icmp.in-type-${icmp.type}`);
+    }
+  }
+
+  private handleArp(bytes: Uint8Array): void {
+    const arp = parseArp(bytes);
+    if (typeof arp === 'string') return this.counters.drop('arp', arp);
+    const { address } = this.address;
+    if (arp.senderIp === address && !macEquals(arp.senderMac, this.mac.macAddress)) {
+      this.counters.inc('arp.address-conflicts');
+      this.log('warn', 'ARP: another host claims our IPv4 address');
+      return;
+    }
+    const forUs = arp.targetIp === address;
+    // ARP_IGNORE_FOREIGN_ENTRIES: foreign chatter only refreshes entries we already have.
+    this.learn(arp.senderIp, arp.senderMac, forUs);
+    if (arp.op === ARP_REQUEST) {
+      this.counters.inc('arp.in-requests');
+      if (forUs && arp.senderIp !== 0) {
+        this.sendArp(ARP_REPLY, arp.senderMac, arp.senderMac, arp.senderIp);
+        this.counters.inc('arp.out-replies');
+      }
+    } else if (arp.op === ARP_REPLY) {
+      this.counters.inc('arp.in-replies');
+    } else {
+      this.counters.drop('arp', 'unknown-op');
+    }
+  }
+
+  private learn(ip: number, mac: Uint8Array, create: boolean): void {
+    if (ip === 0 || isBroadcastMac(mac)) return;
+    const resolved = this.arp.learn(ip, mac, this.clock.now(), create);
+    for (const owner of resolved) this.notifyOwner(owner, ARP_RESULT_SUCCESS);
+    if (resolved.length > 0) this.counters.inc('arp.resolutions-succeeded');
+    this.armArpTimer();
+  }
+
+  // ---- ARP ----------------------------------------------------------------------------
+
+  private sendArp(op: number, ethDst: Uint8Array, targetMac: Uint8Array, targetIp: number): void {
+    const frame = this.arpFrame;
+    const packet: ArpPacket = { op, senderMac: this.mac.macAddress, senderIp: this.address.address, targetMac, targetIp };
+    emitEthernetHeader(ethDst, this.mac.macAddress, ETHERTYPE_ARP, frame, 0);
+    emitArp(packet, frame, ETHERNET_HEADER_LEN);
+    frame.fill(0, ETHERNET_HEADER_LEN + ARP_PACKET_LEN);
+    if (op === ARP_REQUEST) this.counters.inc('arp.out-requests');
+    this.transmit(frame, MIN_FRAME_LEN);
+  }
+
+  /** Announces our address on start (sender and target IP both ours). */
+  private sendGratuitousArp(): void {
+    this.sendArp(ARP_REQUEST, BROADCAST_MAC, new Uint8Array(6), this.address.address);
+    this.counters.inc('arp.gratuitous');
+  }
+
+  /** µTasker's ARP → owner message: [route, route, owner, 'A', 2, result, socket]. */
+  private notifyOwner(owner: ArpOwner, result: number): void {
+    if (!owner.task) return;
+    const message = new Uint8Array([0, 0, owner.task.charCodeAt(0), TASK_ARP.charCodeAt(0), 2, result, owner.socket & 0xff]);
+    if (this.scheduler.write(message) === 0) this.counters.drop('arp', 'owner-queue-full');
+  }
+
+  /** The ARP task ('A'): its timer drives request repeats, failures and ageing. */
+  arpTask(task: TaskContext): void {
+    // The only messages are our own timer events; the table itself says what is due.
+    while (this.scheduler.read(task.queue, this.taskMessage, HEADER_LEN) === HEADER_LEN) {
+      // Timer and interrupt events carry their event number in byte 4; others a content length.
+      const extra = this.taskMessage[3] <= 0x01 ? 0 : this.taskMessage[4];
+      if (extra > 0 && this.scheduler.read(task.queue, this.taskMessage, extra) !== extra) break;
+    }
+    this.arpTimerAt = undefined;
+    const now = this.clock.now();
+    const { requests, failed } = this.arp.tick(now);
+    for (const ip of requests) this.sendArp(ARP_REQUEST, BROADCAST_MAC, new Uint8Array(6), ip);
+    for (const f of failed) {
+      this.counters.inc('arp.resolutions-failed');
+      for (const owner of f.owners) this.notifyOwner(owner, ARP_RESULT_FAILED);
+    }
+    this.armArpTimer();
+  }
+
+  /** Keeps the ARP task's timer set for the table's next deadline (none when idle). */
+  private armArpTimer(): void {
+    const next = this.arp.nextDeadline();
+    if (next === undefined) {
+      if (this.arpTimerAt !== undefined) this.scheduler.stopTimer(TASK_ARP);
+      this.arpTimerAt = undefined;
+      return;
+    }
+    if (this.arpTimerAt !== undefined && this.arpTimerAt <= next) return;
+    this.arpTimerAt = next;
+    const tickMs = 1000 / this.scheduler.ticksPerSecond;
+    const ticks = Math.max(1, Math.ceil((next - this.clock.now()) / tickMs));
+    this.scheduler.monoTimer(TASK_ARP, ticks, E_ARP_TIMER);
+  }
+}
