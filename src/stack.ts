@@ -13,6 +13,11 @@ import { RESERVE_MONO_TIMER, TaskState, type TaskDefinition } from './sched/type
 import { NetInterface, TASK_ARP, TASK_ETHERNET } from './net/interface.js';
 import type { ArpConfig } from './net/arp-cache.js';
 import { Counters } from './net/counters.js';
+import { IPPROTO_TCP } from './net/wire/ipv4.js';
+import { TcpStack } from './net/tcp/stack.js';
+import type { TcpConfig } from './net/tcp/config.js';
+import { bindScheduler, type UTaskerScheduler } from './api/scheduler.js';
+import { bindTcp, type UTaskerTcp } from './api/tcp.js';
 
 /** MEDIUM_QUEUE: room for a few ARP results and timer events. */
 const MEDIUM_QUEUE = 5 + 64;
@@ -31,13 +36,21 @@ export interface StackOptions {
   /** ETHERNET_RELEASE_LIMIT (default 3). */
   releaseLimit?: number;
   arp?: Partial<ArpConfig>;
+  /** TCP configuration (see `tcpConfig` in src/api/tcp.ts for µTasker's names). */
+  tcp?: Partial<TcpConfig>;
   /** Application tasks, run after the stack's own tasks in table order. */
   tasks?: TaskDefinition[];
 }
 
+/** µTasker's scheduler and TCP functions, bound to one stack. */
+export type UTaskerApi = UTaskerScheduler & UTaskerTcp;
+
 export class Stack {
   readonly scheduler: Scheduler;
   readonly net: NetInterface;
+  readonly tcp: TcpStack;
+  /** µTasker's functions for this stack: `const { fnTCP_Listen, uTaskerMonoTimer } = stack.api`. */
+  readonly api: UTaskerApi;
   readonly counters = new Counters();
   readonly clock: Clock;
   readonly random: RandomSource;
@@ -47,10 +60,11 @@ export class Stack {
     this.clock = options.clock;
     this.random = options.random;
     this.log = options.log ?? silentLog;
-    // The task table in µTasker's order: Ethernet, ARP, (TCP), then the application.
+    // The task table in µTasker's order: Ethernet, ARP, TCP, then the application.
     const table: TaskDefinition[] = [
       { name: 'Eth', fn: () => this.net.ethernetTask(), queueSize: 0, startDelay: 0, period: 0, initialState: TaskState.Stop },
       { name: 'ARP', fn: (task) => this.net.arpTask(task), queueSize: MEDIUM_QUEUE, startDelay: RESERVE_MONO_TIMER, period: 0, initialState: TaskState.Stop },
+      { name: 'TCP', fn: (task) => this.tcp.task(task), queueSize: MEDIUM_QUEUE, startDelay: RESERVE_MONO_TIMER, period: 0, initialState: TaskState.Stop },
       ...(options.tasks ?? []),
     ];
     this.scheduler = new Scheduler(table, { clock: options.clock, tickMs: options.tickMs, log: this.log });
@@ -66,6 +80,17 @@ export class Stack {
       arp: options.arp,
       releaseLimit: options.releaseLimit,
     });
+    this.tcp = new TcpStack({
+      network: this.net,
+      scheduler: this.scheduler,
+      clock: options.clock,
+      random: options.random,
+      log: this.log,
+      config: options.tcp,
+      counters: this.counters,
+    });
+    this.net.setProtocolHandler(IPPROTO_TCP, (packet) => this.tcp.input(packet));
+    this.api = { ...bindScheduler(this.scheduler), ...bindTcp(this.tcp) };
   }
 
   /** Starts the scheduler and brings the interface up (gratuitous ARP). */
@@ -81,3 +106,4 @@ export class Stack {
 }
 
 export { TASK_ARP, TASK_ETHERNET };
+export const TASK_TCP = 'T';

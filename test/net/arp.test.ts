@@ -1,14 +1,14 @@
 import { formatMac } from '../../src/net/wire/ethernet.js';
 import { ARP_REPLY, ARP_REQUEST, BROADCAST_MAC, arpFrame, decode, ip, mac, singleStack } from './helpers.js';
 
-const T = 'T'.charCodeAt(0);
+const X = 'X'.charCodeAt(0);
 const A = 'A'.charCodeAt(0);
 const PEER = ip('198.18.0.9');
 const PEER_MAC = mac('02:00:00:00:00:09');
 
-/** Sends an (empty) IPv4 payload from the owner task 'T' on behalf of socket 3. */
+/** Sends an (empty) IPv4 payload from the owner task 'X' on behalf of socket 3. */
 function sendTo(stack: ReturnType<typeof singleStack>['stack'], dst: number): number {
-  return stack.net.sendIpv4(dst, 6, 0, 128, 20, 'T', 3);
+  return stack.net.sendIpv4(dst, 6, 0, 128, 20, 'X', 3);
 }
 
 describe('ARP on start', () => {
@@ -33,7 +33,7 @@ describe('ARP resolution (µTasker: first request at once, 4 repeats 0.5 s apart
     const requests = wire.sent.map((s) => ({ at: s.at, ...decode(s.frame) })).filter((d) => d.arp);
     expect(requests.map((r) => r.at)).toEqual([0, 500, 1000, 1500, 2000]);
     for (const r of requests) expect(r.arp).toMatchObject({ op: ARP_REQUEST, targetIp: PEER, senderIp: ip('198.18.0.2') });
-    expect(ownerMessages).toEqual([{ at: 2500, message: [0, 0, T, A, 2, 3, 3] }]);
+    expect(ownerMessages).toEqual([{ at: 2500, message: [0, 0, X, A, 2, 3, 3] }]);
     expect(stack.counters.get('arp.resolutions-failed')).toBe(1);
     // Failed: a later send starts a fresh resolution.
     wire.sent.length = 0;
@@ -48,7 +48,7 @@ describe('ARP resolution (µTasker: first request at once, 4 repeats 0.5 s apart
     clock.advance(700);
     wire.inject(arpFrame(mac('02:00:00:00:00:02'), PEER_MAC, { op: ARP_REPLY, senderMac: PEER_MAC, senderIp: PEER, targetMac: mac('02:00:00:00:00:02'), targetIp: ip('198.18.0.2') }));
     clock.advance(100);
-    expect(ownerMessages).toEqual([{ at: 700, message: [0, 0, T, A, 2, 4, 3] }]);
+    expect(ownerMessages).toEqual([{ at: 700, message: [0, 0, X, A, 2, 4, 3] }]);
     wire.sent.length = 0;
     clock.advance(3000);
     expect(wire.sent).toHaveLength(0); // no more requests once resolved

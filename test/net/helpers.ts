@@ -63,7 +63,7 @@ export function recorderTask(name: string, log: { at: number; message: number[] 
   };
 }
 
-/** A stack at 198.18.0.2/24 on a recording MAC, with an owner task 'T' recording its queue. */
+/** A stack at 198.18.0.2/24 on a recording MAC, with an owner task 'X' recording its queue. */
 export function singleStack(options: { gateway?: string } = {}) {
   const clock = new VirtualClock(0);
   const wire = new RecordingMac(mac('02:00:00:00:00:02'), clock);
@@ -78,7 +78,7 @@ export function singleStack(options: { gateway?: string } = {}) {
     address: ip('198.18.0.2'),
     netmask: ip('255.255.255.0'),
     gateway: options.gateway ? ip(options.gateway) : undefined,
-    tasks: [recorderTask('TCP', ownerMessages, clock, reader)],
+    tasks: [recorderTask('Xowner', ownerMessages, clock, reader)],
   });
   return { clock, wire, stack, ownerMessages };
 }
