@@ -1,14 +1,10 @@
-/** Jest runs the TypeScript sources directly, compiled to CommonJS by swc (no type check: `npm run typecheck` does that). */
+/** Jest runs the TypeScript sources directly, transpiled to CommonJS by ts-jest (no type check: `npm run typecheck` does that). */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['@swc/jest', {
-      jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-      module: { type: 'commonjs' },
-      sourceMaps: 'inline',
-    }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', isolatedModules: true, diagnostics: false }],
   },
   // Sources import each other as ESM with `.js` extensions; map them back to the .ts files.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },

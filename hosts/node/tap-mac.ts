@@ -1,0 +1,263 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { constants as osConstants } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { MacDriver } from '../../src/host/mac.js';
+import type { TapAddon, TapPoller } from './tap/index.js';
+
+/** Default receive queue: more frames than a full 64 KiB receive window of small segments. */
+export const DEFAULT_RX_QUEUE_FRAMES = 4096;
+/** Frames read per poll callback before other events get a turn. */
+export const DEFAULT_RX_BATCH = 64;
+
+const EAGAIN = osConstants.errno.EAGAIN;
+const EWOULDBLOCK = osConstants.errno.EWOULDBLOCK;
+
+// ---- the addon ------------------------------------------------------------------------
+
+let addon: TapAddon | undefined;
+
+/**
+ * The addon's loader, hosts/node/tap/index.cjs, found by walking up from the running
+ * script and from the working directory to the package root. (No import.meta: the same
+ * source is compiled to ESM for the CLI and to CommonJS for jest.)
+ * XSTCP_TAP_ADDON may name the loader (or a tap.node) explicitly.
+ */
+function findAddonLoader(): string | undefined {
+  const fromEnv = process.env.XSTCP_TAP_ADDON;
+  if (fromEnv) return fromEnv;
+  const starts = [process.argv[1] ? dirname(resolve(process.argv[1])) : undefined, process.cwd()];
+  for (const start of starts) {
+    let dir = start;
+    for (let level = 0; dir !== undefined && level < 8; level++) {
+      const candidate = join(dir, 'hosts', 'node', 'tap', 'index.cjs');
+      if (existsSync(candidate)) return candidate;
+      const parent = dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
+  return undefined;
+}
+
+/** Loads the native TAP addon once; throws a clear Error when it is missing or not built. */
+export function loadTapAddon(): TapAddon {
+  if (addon !== undefined) return addon;
+  const loader = findAddonLoader();
+  if (loader === undefined) throw new Error('TAP addon not found: expected hosts/node/tap/index.cjs in the package');
+  addon = createRequire(loader)(loader) as TapAddon;
+  return addon;
+}
+
+// ---- the receive queue ------------------------------------------------------------------
+
+/** A fixed-capacity FIFO of frames (a ring: no shifting, no allocation per frame). */
+export class FrameQueue {
+  private readonly slots: (Uint8Array | undefined)[];
+  private head = 0;
+  private count = 0;
+
+  constructor(readonly capacity: number) {
+    if (!(Number.isInteger(capacity) && capacity >= 1)) throw new RangeError(`FrameQueue: capacity must be an integer >= 1, got ${capacity}`);
+    this.slots = new Array<Uint8Array | undefined>(capacity).fill(undefined);
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  /** Appends a frame; false (and nothing stored) when full. */
+  push(frame: Uint8Array): boolean {
+    if (this.count === this.capacity) return false;
+    this.slots[(this.head + this.count) % this.capacity] = frame;
+    this.count++;
+    return true;
+  }
+
+  /** The oldest frame, or undefined when empty. */
+  shift(): Uint8Array | undefined {
+    if (this.count === 0) return undefined;
+    const frame = this.slots[this.head];
+    this.slots[this.head] = undefined;
+    this.head = (this.head + 1) % this.capacity;
+    this.count--;
+    return frame;
+  }
+}
+
+// ---- the driver -------------------------------------------------------------------------
+
+export interface TapMacStats {
+  /** Frames read from the device and queued. */
+  rxFrames: number;
+  /** Frames read from the device and dropped because the queue was full. */
+  rxDropped: number;
+  /** Frames written to the device. */
+  txFrames: number;
+  /** Frames refused: the device would block (EAGAIN) or the driver is closed. */
+  txRefused: number;
+  /** Frames the device rejected with another error (e.g. EIO while the interface is down, EINVAL for a runt). */
+  txErrors: number;
+}
+
+export interface TapMacOptions {
+  /** Receive queue capacity in frames (default 4096: at least a full receive window). */
+  rxQueueFrames?: number;
+  /** Frames read per poll callback (1..4096, default 64). */
+  rxBatch?: number;
+  /**
+   * Called once when the device fails under us (e.g. deleted: the poll reports EBADF);
+   * the driver has closed itself by then.
+   */
+  onError?: (error: Error) => void;
+}
+
+/** The part of the addon the driver uses once the device is open (tests substitute it). */
+export type TapIo = Pick<TapAddon, 'write' | 'writeMany' | 'close' | 'poll'>;
+
+/**
+ * A MAC driver on a Linux TAP device (Ethernet frames, no packet info). The device lives
+ * in the network namespace of the process that opened it. Received frames are queued up
+ * to `rxQueueFrames` until the stack pulls them; beyond that they are dropped and
+ * counted. Transmit is one synchronous write(2) per frame.
+ */
+export class TapMac implements MacDriver {
+  readonly macAddress: Uint8Array;
+  /** The device's name as the kernel knows it. */
+  readonly name: string;
+  readonly stats: TapMacStats = { rxFrames: 0, rxDropped: 0, txFrames: 0, txRefused: 0, txErrors: 0 };
+  /** Why the device failed, once it did. */
+  error: Error | undefined;
+
+  private readonly io: TapIo;
+  private readonly fd: number;
+  private readonly queue: FrameQueue;
+  private readonly poller: TapPoller;
+  private readonly onError: ((error: Error) => void) | undefined;
+  private notify: (() => void) | undefined;
+  private open = true;
+  private txResults = new Int32Array(0);
+
+  /**
+   * Opens (or attaches to) the TAP device `name` in this process's network namespace.
+   * Throws the addon's error (code EBUSY, EPERM, EINVAL, ...) when that fails.
+   */
+  static open(name: string, macAddress: Uint8Array, options: TapMacOptions = {}): TapMac {
+    const tap = loadTapAddon();
+    const device = tap.open(name);
+    try {
+      return new TapMac(tap, device.fd, device.name, macAddress, options);
+    } catch (error) {
+      tap.close(device.fd);
+      throw error;
+    }
+  }
+
+  /** Wraps an fd already bound to a TAP device; starts receiving at once. */
+  constructor(io: TapIo, fd: number, name: string, macAddress: Uint8Array, options: TapMacOptions = {}) {
+    if (macAddress.length !== 6) throw new RangeError('TapMac: macAddress must be 6 bytes');
+    const capacity = options.rxQueueFrames ?? DEFAULT_RX_QUEUE_FRAMES;
+    if (!(Number.isInteger(capacity) && capacity >= 1)) throw new RangeError(`TapMac: rxQueueFrames must be an integer >= 1, got ${capacity}`);
+    this.io = io;
+    this.fd = fd;
+    this.name = name;
+    this.macAddress = macAddress.slice();
+    this.queue = new FrameQueue(capacity);
+    this.onError = options.onError;
+    this.poller = io.poll(fd, (frames, error) => this.onFrames(frames, error), options.rxBatch ?? DEFAULT_RX_BATCH);
+  }
+
+  transmit(frame: Uint8Array): boolean {
+    if (!this.open) {
+      this.stats.txRefused++;
+      return false;
+    }
+    return this.account(this.io.write(this.fd, frame), frame.length);
+  }
+
+  /** Transmits several frames with one call into the addon; returns how many went out. */
+  transmitMany(frames: readonly Uint8Array[]): number {
+    if (!this.open) {
+      this.stats.txRefused += frames.length;
+      return 0;
+    }
+    if (this.txResults.length < frames.length) this.txResults = new Int32Array(Math.max(frames.length, 64));
+    const results = this.txResults;
+    this.io.writeMany(this.fd, frames, results);
+    let sent = 0;
+    for (let i = 0; i < frames.length; i++) {
+      if (this.account(results[i], frames[i].length)) sent++;
+    }
+    return sent;
+  }
+
+  receive(): Uint8Array | undefined {
+    return this.queue.shift();
+  }
+
+  setReceiveNotify(notify: () => void): void {
+    this.notify = notify;
+  }
+
+  linkUp(): boolean {
+    return this.open;
+  }
+
+  /** Frames waiting in the receive queue. */
+  pendingReceive(): number {
+    return this.queue.length;
+  }
+
+  /** Lets the process exit although the device is open (tests, daemons that exit on their own). */
+  unref(): void {
+    this.poller.unref();
+  }
+
+  /** Undoes `unref()`: an open device keeps the process running. */
+  ref(): void {
+    this.poller.ref();
+  }
+
+  /**
+   * Stops receiving and closes the fd (idempotent). Frames already queued can still be
+   * pulled. A non-persistent device disappears; a persistent one stays, without carrier.
+   */
+  close(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.poller.stop(); // before close(2): libuv must not watch a closed fd
+    this.io.close(this.fd);
+  }
+
+  private account(result: number, length: number): boolean {
+    if (result === length) {
+      this.stats.txFrames++;
+      return true;
+    }
+    if (result === -EAGAIN || result === -EWOULDBLOCK) this.stats.txRefused++;
+    else this.stats.txErrors++;
+    return false;
+  }
+
+  private onFrames(frames: Uint8Array[] | null, error: Error | null): void {
+    if (error !== null) {
+      this.fail(error);
+      return;
+    }
+    if (frames === null || !this.open) return;
+    const wasEmpty = this.queue.length === 0;
+    for (let i = 0; i < frames.length; i++) {
+      if (this.queue.push(frames[i])) this.stats.rxFrames++;
+      else this.stats.rxDropped++;
+    }
+    // The "Rx interrupt": only on the empty -> non-empty edge, as the stack drains fully.
+    if (wasEmpty && this.queue.length > 0 && this.notify !== undefined) this.notify();
+  }
+
+  private fail(error: Error): void {
+    if (!this.open) return;
+    this.error = error;
+    this.close();
+    if (this.onError !== undefined) this.onError(error);
+  }
+}

@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "tap",
+      "sources": ["src/tap.c"],
+      "defines": ["NAPI_VERSION=8"],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-std=gnu11"]
+    }
+  ]
+}
