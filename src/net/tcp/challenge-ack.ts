@@ -1,0 +1,110 @@
+/**
+ * RFC 5961 protections against blind in-window attacks, as pure decisions, plus the
+ * challenge-ACK rate limit of §7.
+ *
+ * A fixed global budget per second is itself a side channel (CVE-2016-5696: an off-path
+ * attacker counts the challenge ACKs it can still provoke); given a RandomSource, the
+ * budget of each interval is drawn at random around the configured rate, as Linux does
+ * since that report.
+ */
+import type { RandomSource } from '../../host/random.js';
+import { seqAdd, seqDiff, seqGt, seqInWindow } from './seq.js';
+
+export interface ChallengeAckOptions {
+  /** Challenge ACKs allowed per 1 s interval, for the whole stack; default 10. */
+  perSecond?: number;
+  /** When given, each interval's budget is uniform in [⌊perSecond/2⌋, ⌊perSecond/2⌋ + perSecond]. */
+  random?: RandomSource;
+}
+
+const INTERVAL_MS = 1000;
+
+/** RFC 5961 §7: at most N challenge ACKs per second, for the whole stack. */
+export class ChallengeAckLimiter {
+  private readonly perSecond: number;
+  private readonly random: RandomSource | undefined;
+  private intervalStart = 0;
+  private started = false;
+  private budget = 0;
+  private used = 0;
+
+  constructor(o: ChallengeAckOptions = {}) {
+    const n = o.perSecond;
+    this.perSecond = n !== undefined && n >= 0 && Number.isFinite(n) ? Math.floor(n) : 10;
+    this.random = o.random;
+  }
+
+  /** May a challenge ACK be sent at `now` (ms)? Counts it when so. */
+  allow(now: number): boolean {
+    if (!this.started || now - this.intervalStart >= INTERVAL_MS || now < this.intervalStart) {
+      this.started = true;
+      this.intervalStart = now;
+      this.used = 0;
+      this.budget = this.drawBudget();
+    }
+    if (this.used >= this.budget) return false;
+    this.used++;
+    return true;
+  }
+
+  private drawBudget(): number {
+    if (this.random === undefined || this.perSecond === 0) return this.perSecond;
+    const half = Math.floor(this.perSecond / 2);
+    return half + (this.random.nextU32() % (this.perSecond + 1));
+  }
+}
+
+export type RstClass = 'exact' | 'in-window' | 'outside';
+
+/**
+ * RFC 5961 §3.2 for a RST in a synchronized state: 'exact' (seq = RCV.NXT) resets the
+ * connection; 'in-window' (RCV.NXT < seq < RCV.NXT + RCV.WND) gets a challenge ACK;
+ * 'outside' is dropped silently.
+ */
+export function classifyRst(seq: number, rcvNxt: number, rcvWnd: number): RstClass {
+  if ((seq >>> 0) === (rcvNxt >>> 0)) return 'exact';
+  return seqInWindow(seq, rcvNxt, rcvWnd) ? 'in-window' : 'outside';
+}
+
+export type SynAction = 'challenge-ack' | 'return-to-listen' | 'reopen';
+
+export interface SynContext {
+  /** The connection is in SYN-RECEIVED and came from a passive OPEN (a listener). */
+  passiveSynReceived?: boolean;
+  /**
+   * The connection is in TIME-WAIT and the stack accepts a new incarnation there
+   * (RFC 1122 §4.2.2.13, RFC 9293 §3.6.1).
+   */
+  timeWaitReopen?: boolean;
+}
+
+/**
+ * A SYN arriving in a synchronized state, RFC 5961 §4.2 / RFC 9293 §3.10.7.4: whatever its
+ * sequence number, answer with a challenge ACK — except in SYN-RECEIVED from a passive
+ * open, which returns to LISTEN (RFC 9293), and in TIME-WAIT when reopening is enabled
+ * and the new SYN's sequence number lies beyond the old connection's RCV.NXT (RFC 1122
+ * §4.2.2.13), which starts a new connection.
+ */
+export function classifySynInSynchronized(seq: number, rcvNxt: number, ctx: SynContext = {}): SynAction {
+  if (ctx.passiveSynReceived === true) return 'return-to-listen';
+  if (ctx.timeWaitReopen === true && seqGt(seq, rcvNxt)) return 'reopen';
+  return 'challenge-ack';
+}
+
+export type AckClass = 'new' | 'duplicate' | 'old' | 'unacceptable';
+
+/**
+ * RFC 5961 §5.2 ACK acceptability: SND.UNA − MAX.SND.WND <= SEG.ACK <= SND.NXT.
+ * 'new' advances SND.UNA; 'duplicate' equals it; 'old' is acceptable but behind it (ignore
+ * the ACK field, process the rest); 'unacceptable' (too old, or acknowledging data never
+ * sent) means drop the segment and send an ACK (rate-limited like a challenge ACK).
+ */
+export function classifyAck(ack: number, sndUna: number, sndNxt: number, maxSndWnd: number): AckClass {
+  const a = ack >>> 0;
+  const una = sndUna >>> 0;
+  if (a === una) return 'duplicate';
+  const ahead = seqDiff(a, una);
+  if (ahead > 0) return ahead <= seqDiff(sndNxt, una) ? 'new' : 'unacceptable';
+  const oldest = seqAdd(una, -Math.max(0, Math.floor(maxSndWnd)));
+  return seqDiff(a, oldest) >= 0 ? 'old' : 'unacceptable';
+}

@@ -1,0 +1,169 @@
+/**
+ * Everything about the TCP layer that a project may tune. Times are milliseconds here;
+ * src/api/tcp.ts maps µTasker's names (TCP_DEF_RETRIES, TCP_MSL_TIMEOUT, ... in seconds)
+ * onto these fields.
+ *
+ * The `rfc*`/extras switches turn each behaviour that goes beyond (or against) µTasker's
+ * code on or off; every one defaults to the RFC behaviour, and `UTASKER_CODE_COMPAT`
+ * gives the set that reproduces µTasker's code where that is possible.
+ */
+export interface TcpConfig {
+  /** Size of the socket pool (NO_OF_TCPSOCKETS). */
+  sockets: number;
+  /** Retransmissions of SYN, SYN+ACK and data before the connection is aborted (TCP_DEF_RETRIES). */
+  retries: number;
+  /** Retransmissions of an unacknowledged FIN before a RST ends the connection ("a few times"). */
+  finRetries: number;
+  /** 'rfc6298': RTT-estimated RTO with back-off. 'utasker': fixed retryMs/synRetryMs. */
+  rtoMode: 'rfc6298' | 'utasker';
+  /** Fixed retransmission timeout in 'utasker' mode (TCP_STANDARD_RETRY_TOUT). */
+  retryMs: number;
+  /** SYN repeat interval after the first repeat in 'utasker' mode (TCP_SYN_RETRY_TOUT). */
+  synRetryMs: number;
+  /** RFC 6298 bounds. */
+  rtoInitialMs: number;
+  rtoMinMs: number;
+  rtoMaxMs: number;
+  /** Delay after which a sender held back by silly-window avoidance sends anyway (TCP_SILLY_WINDOW_DELAY). */
+  sillyWindowDelayMs: number;
+  /** Longest wait in FIN_WAIT_2 for the peer's FIN (TCP_FIN_WAIT_2_TIMEOUT). */
+  finWait2TimeoutMs: number;
+  /** Maximum segment lifetime; TIME_WAIT lasts twice this (TCP_MSL_TIMEOUT). */
+  mslMs: number;
+  /** Emergency reuse of FIN_WAIT_2/TIME_WAIT sockets by fnTCP_Connect and incoming SYNs (REUSE_TIME_WAIT_SOCKETS). */
+  reuseTimeWaitSockets: boolean;
+  /** The incoming-SYN half of the reuse (unreachable in µTasker's code: spec §7). */
+  reuseTimeWaitOnSyn: boolean;
+  /** MSS we announce and the default receive window (TCP_DEF_MTU). */
+  mss: number;
+  /** Peer MSS assumed when its SYN carries none (µTasker 512; RFC 9293 says 536). */
+  defaultPeerMss: number;
+  /** IPv4 TTL of every segment (MAX_TTL). */
+  ttl: number;
+  /** Default transmit buffer of a buffered socket (TCP_BUFFER). */
+  txBufferSize: number;
+  /** Largest payload of a buffered frame (TCP_BUFFER_FRAME). */
+  txBufferFrame: number;
+
+  // ---- behaviour beyond µTasker's code (each a documented deviation) -------------------
+  /** RFC 5961: RST/SYN validated against the window, challenge ACKs. Off = any RST aborts, a SYN aborts ESTABLISHED. */
+  rfc5961: boolean;
+  /** Challenge ACKs per second for the whole stack (RFC 5961 §7). */
+  challengeAcksPerSecond: number;
+  /** A passively opened socket reset (or timed out) in SYN_RCVD returns to LISTEN. */
+  synReceivedResetToListen: boolean;
+  /** Data carried on the ACK that completes the handshake is delivered. */
+  handshakeData: boolean;
+  /** Out-of-order segments are held and reassembled (bounded). */
+  reassembly: boolean;
+  reassemblyMaxBytes: number;
+  reassemblyMaxSegments: number;
+  /** RFC 6528 initial sequence numbers; off = µTasker's tick-derived ISN. */
+  rfc6528Isn: boolean;
+  /** Under a SYN flood the oldest half-open connection of the port is recycled (RFC 4987). */
+  synFloodRecycle: boolean;
+  /** Data the peer sends after our FIN (FIN_WAIT_1/2) reaches the application. */
+  deliverDataAfterFin: boolean;
+  /** A bare SYN in SYN_SENT starts a simultaneous open (RFC 9293); off = ignored (µTasker). */
+  simultaneousOpen: boolean;
+  /** Buffered sockets: congestion control (NewReno) and fast retransmit. */
+  congestionControl: boolean;
+}
+
+export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
+  sockets: 8,
+  retries: 7,
+  finRetries: 3,
+  rtoMode: 'rfc6298',
+  retryMs: 3000,
+  synRetryMs: 2000,
+  rtoInitialMs: 1000,
+  rtoMinMs: 1000,
+  rtoMaxMs: 60000,
+  sillyWindowDelayMs: 5000,
+  finWait2TimeoutMs: 60000,
+  mslMs: 60000,
+  reuseTimeWaitSockets: true,
+  reuseTimeWaitOnSyn: true,
+  mss: 1460,
+  defaultPeerMss: 512,
+  ttl: 128,
+  txBufferSize: 2800,
+  txBufferFrame: 1400,
+  rfc5961: true,
+  challengeAcksPerSecond: 10,
+  synReceivedResetToListen: true,
+  handshakeData: true,
+  reassembly: true,
+  reassemblyMaxBytes: 8192,
+  reassemblyMaxSegments: 8,
+  rfc6528Isn: true,
+  synFloodRecycle: true,
+  deliverDataAfterFin: true,
+  simultaneousOpen: true,
+  congestionControl: true,
+} satisfies TcpConfig);
+
+/** The switches that make the stack behave like µTasker's code where that is configurable. */
+export const UTASKER_CODE_COMPAT: Readonly<Partial<TcpConfig>> = Object.freeze({
+  rtoMode: 'utasker',
+  finRetries: 1,
+  mslMs: 2000,
+  reuseTimeWaitOnSyn: false,
+  rfc5961: false,
+  synReceivedResetToListen: false,
+  handshakeData: false,
+  reassembly: false,
+  rfc6528Isn: false,
+  synFloodRecycle: false,
+  deliverDataAfterFin: false,
+  simultaneousOpen: false,
+} satisfies Partial<TcpConfig>);
+
+function finiteIn(value: unknown, min: number, max: number, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max ? value : fallback;
+}
+
+function bool(value: unknown, fallback: boolean): boolean {
+  return typeof value === 'boolean' ? value : fallback;
+}
+
+/** Defaults overlaid with `partial`; a value of the wrong type or out of range keeps the default. */
+export function resolveTcpConfig(partial: Partial<TcpConfig> = {}): TcpConfig {
+  const d = DEFAULT_TCP_CONFIG;
+  const p = partial as Partial<Record<keyof TcpConfig, unknown>>;
+  const hour = 3_600_000;
+  return {
+    sockets: Math.floor(finiteIn(p.sockets, 1, 255, d.sockets)),
+    retries: Math.floor(finiteIn(p.retries, 0, 255, d.retries)),
+    finRetries: Math.floor(finiteIn(p.finRetries, 0, 255, d.finRetries)),
+    rtoMode: p.rtoMode === 'utasker' || p.rtoMode === 'rfc6298' ? p.rtoMode : d.rtoMode,
+    retryMs: finiteIn(p.retryMs, 1, hour, d.retryMs),
+    synRetryMs: finiteIn(p.synRetryMs, 1, hour, d.synRetryMs),
+    rtoInitialMs: finiteIn(p.rtoInitialMs, 1, hour, d.rtoInitialMs),
+    rtoMinMs: finiteIn(p.rtoMinMs, 1, hour, d.rtoMinMs),
+    rtoMaxMs: finiteIn(p.rtoMaxMs, 1, hour, d.rtoMaxMs),
+    sillyWindowDelayMs: finiteIn(p.sillyWindowDelayMs, 1, hour, d.sillyWindowDelayMs),
+    finWait2TimeoutMs: finiteIn(p.finWait2TimeoutMs, 1, hour, p.mslMs !== undefined ? finiteIn(p.mslMs, 1, hour, d.finWait2TimeoutMs) : d.finWait2TimeoutMs),
+    mslMs: finiteIn(p.mslMs, 0, hour, d.mslMs),
+    reuseTimeWaitSockets: bool(p.reuseTimeWaitSockets, d.reuseTimeWaitSockets),
+    reuseTimeWaitOnSyn: bool(p.reuseTimeWaitOnSyn, d.reuseTimeWaitOnSyn),
+    mss: Math.floor(finiteIn(p.mss, 64, 65495, d.mss)),
+    defaultPeerMss: Math.floor(finiteIn(p.defaultPeerMss, 64, 65495, d.defaultPeerMss)),
+    ttl: Math.floor(finiteIn(p.ttl, 1, 255, d.ttl)),
+    txBufferSize: Math.floor(finiteIn(p.txBufferSize, 1, 0x10000, d.txBufferSize)),
+    txBufferFrame: Math.floor(finiteIn(p.txBufferFrame, 1, 65495, d.txBufferFrame)),
+    rfc5961: bool(p.rfc5961, d.rfc5961),
+    challengeAcksPerSecond: Math.floor(finiteIn(p.challengeAcksPerSecond, 0, 1_000_000, d.challengeAcksPerSecond)),
+    synReceivedResetToListen: bool(p.synReceivedResetToListen, d.synReceivedResetToListen),
+    handshakeData: bool(p.handshakeData, d.handshakeData),
+    reassembly: bool(p.reassembly, d.reassembly),
+    reassemblyMaxBytes: Math.floor(finiteIn(p.reassemblyMaxBytes, 0, 1 << 20, d.reassemblyMaxBytes)),
+    reassemblyMaxSegments: Math.floor(finiteIn(p.reassemblyMaxSegments, 0, 64, d.reassemblyMaxSegments)),
+    rfc6528Isn: bool(p.rfc6528Isn, d.rfc6528Isn),
+    synFloodRecycle: bool(p.synFloodRecycle, d.synFloodRecycle),
+    deliverDataAfterFin: bool(p.deliverDataAfterFin, d.deliverDataAfterFin),
+    simultaneousOpen: bool(p.simultaneousOpen, d.simultaneousOpen),
+    congestionControl: bool(p.congestionControl, d.congestionControl),
+  };
+}

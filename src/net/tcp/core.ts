@@ -1,0 +1,342 @@
+/**
+ * The shared state of one TCP stack and the transitions every part of the state machine
+ * uses: calling a listener safely, entering and leaving states, the retransmission and
+ * idle timers, and keeping the TCP task's mono timer armed for the earliest deadline.
+ */
+import type { Clock } from '../../host/clock.js';
+import type { LogSink } from '../../host/log.js';
+import type { RandomSource } from '../../host/random.js';
+import { Counters } from '../counters.js';
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../wire/tcp.js';
+import { ChallengeAckLimiter } from './challenge-ack.js';
+import type { TcpConfig } from './config.js';
+import { IsnGenerator } from './isn.js';
+import type { TcpNetwork } from './network.js';
+import { SegmentOutput, TCP_TASK } from './output.js';
+import { RtoEstimator } from './rto.js';
+import { seqAdd, seqDiff, seqGt } from './seq.js';
+import { TcpSocket } from './socket.js';
+import { AppResult, TcpEvent, TcpState } from './types.js';
+
+/** What the stack needs of the scheduler (a structural subset of src/sched's Scheduler). */
+export interface TcpScheduler {
+  readonly ticksPerSecond: number;
+  monoTimer(task: string, delayTicks: number, event: number): void;
+  stopTimer(task: string): void;
+  read(queue: number, buf: Uint8Array, n: number): number;
+  interruptMessage(task: string, event: number): number;
+}
+
+/** µTasker's E_POLL_TCP: the event number of the TCP task's mono timer. */
+export const E_POLL_TCP = 1;
+const INFINITE_IDLE = 0xffff;
+/** µTasker's ISN multiplier for its default 50 ms tick: ticks in 4 µs units. */
+const UTASKER_ISN_PER_MS = 250;
+
+export class TcpCore {
+  readonly sockets: TcpSocket[];
+  readonly out: SegmentOutput;
+  readonly challengeAcks: ChallengeAckLimiter;
+  /** Where buffered bytes are copied before a segment is built. */
+  readonly txScratch: Uint8Array;
+  private readonly isn: IsnGenerator;
+  private isnCounter = 0;
+  /** Last ephemeral port handed out (fnGetFreeTCP_Port pre-increments). */
+  lastPort: number;
+  /** Deadline the mono timer is armed for, undefined when it is not armed. */
+  private armedFor: number | undefined = undefined;
+
+  constructor(
+    readonly config: TcpConfig,
+    readonly network: TcpNetwork,
+    readonly scheduler: TcpScheduler,
+    readonly clock: Clock,
+    random: RandomSource,
+    readonly counters: Counters,
+    readonly log: LogSink,
+  ) {
+    this.sockets = [];
+    for (let i = 0; i < config.sockets; i++) this.sockets.push(new TcpSocket(i, this.newRto()));
+    this.out = new SegmentOutput(network, config, counters);
+    this.txScratch = new Uint8Array(Math.max(1, this.out.maxPayload()));
+    this.challengeAcks = new ChallengeAckLimiter({ perSecond: config.challengeAcksPerSecond, random });
+    this.isn = new IsnGenerator(random, () => clock.now());
+    // RFC 6056: start the ephemeral search at a random place in the range.
+    this.lastPort = 49152 + (random.nextU32() % 16384);
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  private newRto(): RtoEstimator {
+    const c = this.config;
+    return new RtoEstimator({
+      initialMs: c.rtoInitialMs, minMs: c.rtoMinMs, maxMs: c.rtoMaxMs,
+      granularityMs: 1000 / Math.max(1, this.scheduler.ticksPerSecond),
+    });
+  }
+
+  // ---- listener calls --------------------------------------------------------------------
+
+  /**
+   * Calls the socket's listener. A listener that throws is counted and logged and its
+   * answer taken as APP_ACCEPT; a non-number answer also counts as APP_ACCEPT.
+   */
+  notify(s: TcpSocket, event: TcpEvent, data: Uint8Array | null, portLen: number): number {
+    const listener = s.listener;
+    if (listener === null) return AppResult.Accept;
+    this.counters.inc(`tcp.events.${event}`);
+    try {
+      const r = listener(s.index, event, data, portLen);
+      return typeof r === 'number' && Number.isFinite(r) ? r | 0 : AppResult.Accept;
+    } catch (e) {
+      this.counters.inc('tcp.listener-errors');
+      this.log('warn', `tcp: listener of socket ${s.index} threw on event ${event}: ${String(e)}`);
+      return AppResult.Accept;
+    }
+  }
+
+  /** An event whose arguments are the peer's address and port. */
+  notifyPeer(s: TcpSocket, event: TcpEvent, port = s.remotePort): number {
+    return this.notify(s, event, s.peerIp, port);
+  }
+
+  // ---- sequence numbers and timers ---------------------------------------------------------
+
+  newIss(s: TcpSocket): number {
+    if (this.config.rfc6528Isn) return this.isn.next(this.network.localAddress(), s.localPort, s.remoteAddr, s.remotePort);
+    // µTasker: (tick + k) × M with a per-call counter k, not randomised.
+    this.isnCounter = (this.isnCounter + 1) & 0xff;
+    return (Math.floor(this.now() / 50) * 50 * UTASKER_ISN_PER_MS + this.isnCounter * 12500) >>> 0;
+  }
+
+  /** The retransmission timeout that applies now. */
+  rtoFor(s: TcpSocket): number {
+    if (this.config.rtoMode === 'rfc6298') return s.rto.rtoMs;
+    // µTasker: a SYN is repeated after TCP_STANDARD_RETRY_TOUT, later ones after TCP_SYN_RETRY_TOUT.
+    if (s.state === TcpState.SynSent && s.rtxCount > 0) return this.config.synRetryMs;
+    return this.config.retryMs;
+  }
+
+  armRetransmit(s: TcpSocket): void {
+    s.rtxAt = this.now() + this.rtoFor(s);
+  }
+
+  /** (Re)loads the idle timer from the socket's idle timeout (µTasker's usLinkTimer). */
+  armIdle(s: TcpSocket): void {
+    s.idleAt = s.idleTimeoutS === INFINITE_IDLE ? undefined : this.now() + s.idleTimeoutS * 1000;
+  }
+
+  /**
+   * Keeps the TCP task's mono timer armed for the earliest socket deadline and stopped
+   * when nothing needs timing. Called at the end of every entry into the stack.
+   */
+  syncTimer(): void {
+    let earliest: number | undefined;
+    for (const s of this.sockets) {
+      const d = s.nextDeadline();
+      if (d !== undefined && (earliest === undefined || d < earliest)) earliest = d;
+    }
+    if (earliest === this.armedFor) return;
+    if (earliest === undefined) {
+      this.scheduler.stopTimer(TCP_TASK);
+      this.armedFor = undefined;
+      return;
+    }
+    const tickMs = 1000 / Math.max(1, this.scheduler.ticksPerSecond);
+    const ticks = Math.max(1, Math.ceil((earliest - this.now()) / tickMs - 1e-9));
+    this.scheduler.monoTimer(TCP_TASK, ticks, E_POLL_TCP);
+    this.armedFor = earliest;
+  }
+
+  /** The mono timer fired (it is one-shot), so it is no longer armed. */
+  timerFired(): void {
+    this.armedFor = undefined;
+  }
+
+  // ---- segments --------------------------------------------------------------------------
+
+  sendAck(s: TcpSocket): number {
+    return this.out.send(s, TCP_ACK, s.sndNxt);
+  }
+
+  /** An ACK answering a RST or SYN that might be forged (RFC 5961 §3.2, §4.2), rate-limited (§7). */
+  challengeAck(s: TcpSocket): void {
+    if (!this.challengeAcks.allow(this.now())) {
+      this.counters.inc('tcp.challenge-acks-suppressed');
+      return;
+    }
+    this.counters.inc('tcp.challenge-acks');
+    this.sendAck(s);
+  }
+
+  sendSyn(s: TcpSocket): number {
+    return this.out.send(s, TCP_SYN, s.iss);
+  }
+
+  sendSynAck(s: TcpSocket): number {
+    return this.out.send(s, TCP_SYN | TCP_ACK, s.iss);
+  }
+
+  /** Sends our FIN, the first time at SND.NXT (which it then occupies), later as a repeat. */
+  sendFin(s: TcpSocket): number {
+    if (!s.finSent) {
+      s.finSent = true;
+      s.sndNxt = seqAdd(s.sndNxt, 1);
+      if (seqGt(s.sndNxt, s.sndMax)) s.sndMax = s.sndNxt;
+    }
+    return this.out.send(s, TCP_FIN | TCP_ACK, seqAdd(s.sndMax, -1));
+  }
+
+  /** RST of an established connection we give up on: <SEQ=SND.NXT><CTL=RST>. */
+  sendRst(s: TcpSocket): number {
+    this.counters.inc('tcp.out.resets');
+    return this.out.send(s, TCP_RST, s.sndMax);
+  }
+
+  // ---- state transitions -----------------------------------------------------------------
+
+  /**
+   * Leaves the current connection: timers stop, queued data is dropped, the state becomes
+   * `state`. The peer is kept so that the event that follows can report it.
+   */
+  endConnection(s: TcpSocket, state: TcpState): void {
+    s.generation++;
+    s.stopTimers();
+    s.state = state;
+    s.closePending = false;
+    s.reassembly?.clear();
+    s.tx?.reset();
+  }
+
+  /**
+   * The connection failed: optionally a RST to the peer, then CLOSED (or LISTEN for a
+   * passively opened socket still in SYN_RCVD, when configured) and TCP_EVENT_ABORT.
+   */
+  abort(s: TcpSocket, sendRst: boolean): void {
+    if (sendRst) this.sendRst(s);
+    const toListen = s.state === TcpState.SynReceived && s.passiveOpen && this.config.synReceivedResetToListen;
+    this.endConnection(s, toListen ? TcpState.Listen : TcpState.Closed);
+    this.counters.inc('tcp.aborts');
+    const gen = s.generation;
+    this.notifyPeer(s, TcpEvent.Abort);
+    if (toListen && s.generation === gen && s.state === TcpState.Listen) s.setPeer(0, 0);
+  }
+
+  /** Reset by the peer (RFC 9293 §3.10.7.4, second check), as abort() but nothing is sent. */
+  resetByPeer(s: TcpSocket): void {
+    this.counters.inc('tcp.in.resets');
+    if (s.state === TcpState.TimeWait) {
+      // The application already had TCP_EVENT_CLOSED for this connection.
+      this.endConnection(s, TcpState.Closed);
+      return;
+    }
+    this.abort(s, false);
+  }
+
+  enterEstablished(s: TcpSocket): void {
+    s.state = TcpState.Established;
+    s.rtxAt = undefined;
+    s.retriesLeft = this.config.retries;
+    s.rtxCount = 0;
+    this.armIdle(s);
+    s.tx?.connected(s.peerMss);
+  }
+
+  /**
+   * Active close complete (µTasker's fnNewTCPState(TIME_WAIT)): TCP_EVENT_CLOSED at once,
+   * so the application can reuse the socket from its callback; if it does not, the
+   * socket waits 2×MSL.
+   */
+  enterTimeWait(s: TcpSocket): void {
+    s.state = TcpState.TimeWait;
+    s.stopTimers();
+    s.closePending = false;
+    s.reassembly?.clear();
+    s.tx?.reset();
+    const gen = s.generation;
+    this.notifyPeer(s, TcpEvent.Closed);
+    if (s.generation !== gen || s.state !== TcpState.TimeWait) return;
+    this.restartTimeWait(s);
+  }
+
+  restartTimeWait(s: TcpSocket): void {
+    if (this.config.mslMs <= 0) {
+      this.endConnection(s, TcpState.Closed);
+      return;
+    }
+    s.stateAt = this.now() + 2 * this.config.mslMs;
+  }
+
+  /** LAST_ACK acknowledged: CLOSED and TCP_EVENT_CLOSED. */
+  finishPassiveClose(s: TcpSocket): void {
+    this.endConnection(s, TcpState.Closed);
+    this.notifyPeer(s, TcpEvent.Closed);
+  }
+
+  /** Nothing sent is unacknowledged and no buffered byte waits. */
+  allSent(s: TcpSocket): boolean {
+    return s.sndUna === s.sndMax && (s.tx === undefined || s.tx.buffer.length === 0);
+  }
+
+  /**
+   * Sends our FIN now: FIN_WAIT_1, or LAST_ACK when the peer's FIN has already arrived
+   * (CLOSE_WAIT, or a close from inside TCP_EVENT_CLOSE).
+   */
+  sendFinNow(s: TcpSocket): void {
+    s.closePending = false;
+    s.state = s.finReceived ? TcpState.LastAck : TcpState.FinWait1;
+    s.idleAt = s.persistAt = s.swsAt = undefined;
+    s.retriesLeft = this.config.finRetries;
+    s.rtxCount = 0;
+    s.rtt.onRetransmit(); // nothing to time: the FIN is not a data sample worth the trouble
+    this.sendFin(s);
+    this.armRetransmit(s);
+  }
+
+  /**
+   * fnTCP_close's state machine (spec §3.5 with our deviations). Returns false when the
+   * state does not allow a close (µTasker's SOCKET_STATE_INVALID).
+   */
+  close(s: TcpSocket): boolean {
+    switch (s.state) {
+      case TcpState.Free:
+      case TcpState.Reserved:
+      case TcpState.Closed:
+        return false;
+      case TcpState.Listen:
+        this.endConnection(s, TcpState.Closed);
+        return true;
+      case TcpState.SynSent:
+        // No segment to the peer (µTasker change {14}); CLOSED is reported with the state
+        // already CLOSED so that the callback may listen or connect again.
+        this.endConnection(s, TcpState.Closed);
+        this.notifyPeer(s, TcpEvent.Closed);
+        return true;
+      case TcpState.SynReceived:
+        this.sendFinNow(s);
+        return true;
+      case TcpState.Established:
+      case TcpState.CloseWait:
+        if (this.allSent(s)) this.sendFinNow(s);
+        else s.closePending = true;
+        return true;
+      default:
+        return true; // a close is already under way
+    }
+  }
+
+  /** Sends the pending FIN once everything before it has been acknowledged. */
+  finishPendingClose(s: TcpSocket): void {
+    if (s.closePending && (s.state === TcpState.Established || s.state === TcpState.CloseWait) && this.allSent(s)) {
+      this.sendFinNow(s);
+    }
+  }
+
+  /** Receive window as last advertised (RCV.WND). */
+  receiveWindow(s: TcpSocket): number {
+    if (s.rcvAdvEdge === undefined) return s.rcvWindow;
+    return Math.max(0, seqDiff(s.rcvAdvEdge, s.rcvNxt));
+  }
+}

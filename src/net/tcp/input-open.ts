@@ -1,0 +1,121 @@
+/**
+ * Segments for sockets that are not yet synchronized: a SYN reaching a LISTEN socket
+ * (TCP_EVENT_CONREQ and the application's answer) and anything reaching SYN_SENT
+ * (RFC 9293 §3.10.7.2 and §3.10.7.3).
+ */
+import { seqLen, TCP_ACK, TCP_RST, TCP_SYN, type TcpSegment } from '../wire/tcp.js';
+import { trySend } from './buffered.js';
+import type { TcpCore } from './core.js';
+import { seqAdd, seqGt, seqLeq } from './seq.js';
+import type { TcpSocket } from './socket.js';
+import { AppResult, TcpEvent, TcpState } from './types.js';
+
+/** Peer MSS from the SYN's option, else the configured default; never below 64 bytes. */
+function peerMss(core: TcpCore, seg: TcpSegment): number {
+  const m = seg.options.mss;
+  if (m === undefined) return core.config.defaultPeerMss;
+  return Math.max(64, m);
+}
+
+/** Takes the peer's sequence number, MSS and window from its SYN or SYN+ACK. */
+function acceptPeerSyn(core: TcpCore, s: TcpSocket, seg: TcpSegment): void {
+  s.irs = seg.seq;
+  s.rcvNxt = seqAdd(seg.seq, 1);
+  s.peerMss = peerMss(core, seg);
+  s.sndWnd = seg.window;
+  s.maxSndWnd = Math.max(s.maxSndWnd, seg.window);
+  s.sndWl1 = seg.seq;
+  s.sndWl2 = seg.ack;
+}
+
+/**
+ * A bare SYN for a listening socket: the peer is bound into the socket and the listener
+ * decides with TCP_EVENT_CONREQ: APP_REJECT → RST, APP_WAIT → silently dropped (the
+ * peer's repeat asks again), anything else → SYN+ACK and SYN_RCVD.
+ */
+export function inputListen(core: TcpCore, s: TcpSocket, src: number, seg: TcpSegment): void {
+  s.clearConnection();
+  s.setPeer(src, seg.srcPort);
+  const gen = s.generation;
+  const answer = core.notifyPeer(s, TcpEvent.ConnectionRequest);
+  if (s.generation !== gen || s.state !== TcpState.Listen) {
+    // The listener closed, released or reused the socket: nobody takes the SYN.
+    core.counters.drop('tcp', 'tcp-listener-gone');
+    if ((answer & AppResult.Wait) === 0) rejectSyn(core, src, seg);
+    return;
+  }
+  if (answer & AppResult.Reject) {
+    core.counters.inc('tcp.conreq-rejected');
+    rejectSyn(core, src, seg);
+    s.setPeer(0, 0);
+    return;
+  }
+  if (answer & AppResult.Wait) {
+    core.counters.drop('tcp', 'tcp-conreq-wait');
+    s.setPeer(0, 0);
+    return;
+  }
+  acceptPeerSyn(core, s, seg);
+  // Data on a SYN is not taken (µTasker); the peer sends it again after the handshake.
+  s.iss = core.newIss(s);
+  s.sndUna = s.blockStart = s.iss;
+  s.sndNxt = s.sndMax = seqAdd(s.iss, 1);
+  s.passiveOpen = true;
+  s.openedAt = core.now();
+  s.state = TcpState.SynReceived;
+  s.retriesLeft = core.config.retries;
+  s.rtxCount = 0;
+  core.sendSynAck(s);
+  core.armRetransmit(s);
+}
+
+function rejectSyn(core: TcpCore, src: number, seg: TcpSegment): void {
+  core.out.replyReset(src, seg.dstPort, seg.srcPort, seg.seq, seg.ack, seg.flags, seqLen(seg));
+}
+
+/** RFC 9293 §3.10.7.3, SYN-SENT. */
+export function inputSynSent(core: TcpCore, s: TcpSocket, seg: TcpSegment): void {
+  const hasAck = (seg.flags & TCP_ACK) !== 0;
+  if (hasAck && (seqLeq(seg.ack, s.iss) || seqGt(seg.ack, s.sndMax))) {
+    // Acknowledges something we never sent: a stale connection on the peer's side.
+    core.counters.drop('tcp', 'tcp-bad-ack');
+    if ((seg.flags & TCP_RST) === 0) {
+      core.out.replyReset(s.remoteAddr, s.localPort, s.remotePort, seg.seq, seg.ack, seg.flags, seqLen(seg));
+    }
+    return;
+  }
+  if (seg.flags & TCP_RST) {
+    if (hasAck) core.resetByPeer(s);
+    else core.counters.drop('tcp', 'tcp-rst-without-ack');
+    return;
+  }
+  if ((seg.flags & TCP_SYN) === 0) {
+    core.counters.drop('tcp', 'tcp-no-syn');
+    return;
+  }
+  acceptPeerSyn(core, s, seg);
+  if (hasAck) {
+    s.sndUna = s.blockStart = seg.ack;
+    const rtt = s.rtt.onAck(seg.ack, core.now());
+    if (rtt !== undefined) s.rto.sample(rtt);
+    core.enterEstablished(s);
+    core.sendAck(s);
+    const gen = s.generation;
+    core.notifyPeer(s, TcpEvent.Connected);
+    // Bytes queued with TCP_BUF_QUEUE before the connection existed go out now.
+    if (s.generation === gen && s.tx !== undefined) trySend(core, s);
+    return;
+  }
+  if (!core.config.simultaneousOpen) {
+    core.counters.drop('tcp', 'tcp-simultaneous-open');
+    return;
+  }
+  // Simultaneous open: both sides sent a SYN; answer with SYN+ACK from SYN_RCVD.
+  s.state = TcpState.SynReceived;
+  s.passiveOpen = false;
+  s.openedAt = core.now();
+  s.retriesLeft = core.config.retries;
+  s.rtxCount = 0;
+  core.sendSynAck(s);
+  core.armRetransmit(s);
+}

@@ -1,0 +1,228 @@
+/**
+ * Segments for SYN_RCVD and every later state, in RFC 9293 §3.10.7.4's order: sequence
+ * check, RST, SYN, ACK (with µTasker's ACK / PARTIAL_ACK / WINDOW_UPDATE events), then the
+ * text and FIN (input-text.ts).
+ */
+import { seqLen, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../wire/tcp.js';
+import { onBufferedAck, onBufferedDuplicateAck, startPersist, trySend } from './buffered.js';
+import { classifyRst } from './challenge-ack.js';
+import type { TcpCore } from './core.js';
+import { inputListen } from './input-open.js';
+import { receiveText } from './input-text.js';
+import { seqAdd, seqDiff, seqGt, seqInWindow, seqLeq, seqLt } from './seq.js';
+import type { TcpSocket } from './socket.js';
+import { TcpEvent, TcpState } from './types.js';
+
+/** RFC 9293 §3.10.7.4 "first, check sequence number" (the four-case acceptability test). */
+export function acceptable(seq: number, len: number, rcvNxt: number, wnd: number): boolean {
+  if (len === 0) return wnd === 0 ? seq === rcvNxt : seqInWindow(seq, rcvNxt, wnd);
+  if (wnd === 0) return false;
+  return seqInWindow(seq, rcvNxt, wnd) || seqInWindow(seqAdd(seq, len - 1), rcvNxt, wnd);
+}
+
+function isBareSyn(seg: TcpSegment): boolean {
+  return (seg.flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) === TCP_SYN;
+}
+
+export function inputSynchronized(core: TcpCore, s: TcpSocket, src: number, seg: TcpSegment): void {
+  const cfg = core.config;
+  if (s.state === TcpState.SynReceived && isBareSyn(seg)) {
+    if (seg.seq === s.irs) {
+      // The peer repeats its SYN: our SYN+ACK was lost.
+      core.counters.inc('tcp.syn-repeats');
+      core.sendSynAck(s);
+      return;
+    }
+    if (s.passiveOpen) {
+      // A new attempt from the same port (µTasker's TCP_CHECK_SYS_REPS): start again from LISTEN.
+      core.endConnection(s, TcpState.Listen);
+      inputListen(core, s, src, seg);
+      return;
+    }
+  }
+  if (!cfg.rfc5961 && isBareSyn(seg) && s.state === TcpState.Established) {
+    // µTasker: a bare SYN ends an established connection without sending anything.
+    core.abort(s, false);
+    return;
+  }
+  const wnd = core.receiveWindow(s);
+  if (seg.flags & TCP_RST) {
+    inputReset(core, s, seg.seq, wnd);
+    return;
+  }
+  let textAllowed = true;
+  if (!acceptable(seg.seq, seqLen(seg), s.rcvNxt, wnd)) {
+    if (wnd === 0 && seg.seq === s.rcvNxt && (seg.flags & TCP_SYN) === 0) {
+      textAllowed = false; // zero window: the ACK field still counts, the data does not
+    } else {
+      // Old duplicates, keep-alive probes, a repeated FIN or SYN+ACK: answer with an ACK.
+      core.counters.drop('tcp', 'tcp-out-of-window');
+      if (s.state === TcpState.TimeWait && seg.flags & TCP_FIN) core.restartTimeWait(s);
+      core.sendAck(s);
+      return;
+    }
+  }
+  if (seg.flags & TCP_SYN) {
+    if (cfg.rfc5961) core.challengeAck(s);
+    else core.counters.drop('tcp', 'tcp-syn-in-window');
+    return;
+  }
+  if ((seg.flags & TCP_ACK) === 0) {
+    core.counters.drop('tcp', 'tcp-no-ack');
+    return;
+  }
+  const gen = s.generation;
+  let handshake = false;
+  if (s.state === TcpState.SynReceived) {
+    if (!completeHandshake(core, s, seg)) return;
+    if (s.generation !== gen) return;
+    handshake = true;
+    if (!cfg.handshakeData) textAllowed = false;
+  }
+  if (!processAck(core, s, seg, handshake)) return;
+  if (s.generation !== gen) return;
+  receiveText(core, s, seg, wnd, textAllowed);
+  if (s.generation !== gen) return;
+  if (s.tx !== undefined) trySend(core, s);
+  core.finishPendingClose(s);
+}
+
+/** RST in a synchronized state: RFC 5961 §3.2 (exact → reset, in window → challenge ACK, else drop). */
+function inputReset(core: TcpCore, s: TcpSocket, seq: number, wnd: number): void {
+  if (core.config.rfc5961) {
+    const c = classifyRst(seq, s.rcvNxt, wnd);
+    if (c === 'outside') {
+      core.counters.drop('tcp', 'tcp-rst-out-of-window');
+      return;
+    }
+    if (c === 'in-window') {
+      core.challengeAck(s);
+      return;
+    }
+  }
+  core.resetByPeer(s);
+}
+
+/** SYN_RCVD + acceptable ACK → ESTABLISHED and TCP_EVENT_CONNECTED; a bad ACK gets a RST. */
+function completeHandshake(core: TcpCore, s: TcpSocket, seg: TcpSegment): boolean {
+  if (!seqGt(seg.ack, s.sndUna) || seqGt(seg.ack, s.sndMax)) {
+    core.counters.drop('tcp', 'tcp-bad-ack');
+    core.out.replyReset(s.remoteAddr, s.localPort, s.remotePort, seg.seq, seg.ack, seg.flags, seqLen(seg));
+    return false;
+  }
+  s.sndUna = s.blockStart = seg.ack;
+  const rtt = s.rtt.onAck(seg.ack, core.now());
+  if (rtt !== undefined) s.rto.sample(rtt);
+  updateWindow(s, seg);
+  core.enterEstablished(s);
+  core.notifyPeer(s, TcpEvent.Connected);
+  return true;
+}
+
+/** RFC 9293 send-window update rule (SND.WL1/SND.WL2); true when the window changed. */
+function updateWindow(s: TcpSocket, seg: TcpSegment): boolean {
+  if (!(seqLt(s.sndWl1, seg.seq) || (s.sndWl1 === seg.seq && seqLeq(s.sndWl2, seg.ack)))) return false;
+  const changed = s.sndWnd !== seg.window;
+  s.sndWnd = seg.window;
+  s.sndWl1 = seg.seq;
+  s.sndWl2 = seg.ack;
+  if (seg.window > s.maxSndWnd) s.maxSndWnd = seg.window;
+  return changed;
+}
+
+/**
+ * "Fifth, check the ACK field": advance SND.UNA, time the RTT, move closing states on when
+ * our FIN is acknowledged, and give the listener µTasker's events. Returns false when the
+ * segment is finished with.
+ */
+function processAck(core: TcpCore, s: TcpSocket, seg: TcpSegment, handshake: boolean): boolean {
+  const ack = seg.ack;
+  if (seqGt(ack, s.sndMax)) {
+    core.counters.drop('tcp', 'tcp-ack-unsent');
+    core.sendAck(s);
+    return false;
+  }
+  const flightBefore = seqDiff(s.sndMax, s.sndUna);
+  const duplicate = !handshake && ack === s.sndUna && flightBefore > 0 && seg.payload.length === 0
+    && (seg.flags & (TCP_SYN | TCP_FIN)) === 0 && seg.window === s.sndWnd;
+  let advanced = false;
+  if (seqGt(ack, s.sndUna)) {
+    advanced = true;
+    ackNewData(core, s, ack, flightBefore);
+  }
+  const windowChanged = seqLeq(s.sndUna, ack) ? updateWindow(s, seg) : false;
+  if (duplicate && s.tx !== undefined) onBufferedDuplicateAck(core, s);
+
+  if (s.finSent && s.sndUna === s.sndMax) {
+    switch (s.state) {
+      case TcpState.FinWait1:
+        s.state = TcpState.FinWait2;
+        s.rtxAt = undefined;
+        s.stateAt = core.now() + core.config.finWait2TimeoutMs;
+        break;
+      case TcpState.Closing:
+        core.enterTimeWait(s);
+        return false;
+      case TcpState.LastAck:
+        core.finishPassiveClose(s);
+        return false;
+      default:
+        break;
+    }
+  }
+  if (s.state === TcpState.Established || s.state === TcpState.CloseWait) {
+    const gen = s.generation;
+    ackEvents(core, s, ack, advanced, flightBefore > 0 || seqDiff(s.sndMax, s.blockStart) > 0, windowChanged);
+    if (s.generation !== gen) return false;
+    updatePersist(core, s);
+  }
+  return true;
+}
+
+/** SND.UNA moves to `ack`. */
+function ackNewData(core: TcpCore, s: TcpSocket, ack: number, flightBefore: number): void {
+  const acked = seqDiff(ack, s.sndUna);
+  const synAcked = s.sndUna === s.iss ? 1 : 0;
+  const finAcked = s.finSent && ack === s.sndMax ? 1 : 0;
+  s.sndUna = ack;
+  if (seqLt(s.sndNxt, ack)) s.sndNxt = ack;
+  const rtt = s.rtt.onAck(ack, core.now());
+  if (rtt !== undefined) s.rto.sample(rtt);
+  s.rtxCount = 0;
+  s.retriesLeft = s.finSent ? core.config.finRetries : core.config.retries;
+  // RFC 6298 (5.2)/(5.3): stop when all is acknowledged, else restart.
+  if (ack === s.sndMax) s.rtxAt = undefined;
+  else core.armRetransmit(s);
+  if (s.tx !== undefined) {
+    s.blockStart = ack;
+    onBufferedAck(core, s, Math.max(0, acked - synAcked - finAcked), flightBefore);
+  }
+}
+
+/**
+ * µTasker's acknowledgement events: TCP_EVENT_ACK when everything sent is acknowledged,
+ * TCP_EVENT_PARTIAL_ACK (bytes still unacknowledged) otherwise, TCP_WINDOW_UPDATE when
+ * nothing was outstanding and the peer's window changed.
+ */
+function ackEvents(core: TcpCore, s: TcpSocket, ack: number, advanced: boolean, outstanding: boolean, windowChanged: boolean): void {
+  if (advanced) {
+    if (ack === s.sndMax) {
+      s.blockStart = ack;
+      core.notifyPeer(s, TcpEvent.Ack);
+    } else {
+      core.notifyPeer(s, TcpEvent.PartialAck, seqDiff(s.sndMax, ack));
+    }
+  } else if (!outstanding && windowChanged) {
+    core.notifyPeer(s, TcpEvent.WindowUpdate);
+  }
+}
+
+/** Zero window with nothing outstanding: the persist timer runs; an open window stops it. */
+function updatePersist(core: TcpCore, s: TcpSocket): void {
+  if (s.sndWnd > 0) {
+    s.persistAt = undefined;
+    s.persistBackoff = 0;
+    return;
+  }
+  if (s.tx === undefined && s.sndMax === s.sndUna) startPersist(core, s);
+}

@@ -1,0 +1,164 @@
+/**
+ * "Seventh, process the segment text" and "eighth, check the FIN bit" (RFC 9293
+ * §3.10.7.4): in-order data goes to the listener as TCP_EVENT_DATA, out-of-order data to
+ * the reassembly queue (answered with a duplicate ACK), and the peer's FIN gives
+ * TCP_EVENT_CLOSE (ESTABLISHED), CLOSING, or TIME_WAIT with TCP_EVENT_CLOSED.
+ */
+import { TCP_FIN, type TcpSegment } from '../wire/tcp.js';
+import type { TcpCore } from './core.js';
+import { ReassemblyQueue } from './reassembly.js';
+import { seqAdd, seqDiff, seqLt } from './seq.js';
+import type { TcpSocket } from './socket.js';
+import { AppResult, TcpEvent, TcpState } from './types.js';
+
+const EMPTY = new Uint8Array(0);
+/** Bound on deliveries from the reassembly queue after one segment. */
+const MAX_QUEUED_DELIVERIES = 64;
+
+type Delivery = 'ok' | 'rejected' | 'gone';
+
+export function receiveText(core: TcpCore, s: TcpSocket, seg: TcpSegment, wnd: number, textAllowed: boolean): void {
+  const gen = s.generation;
+  let fin = (seg.flags & TCP_FIN) !== 0;
+  if (!textAllowed) {
+    if (seg.payload.length > 0 || fin) core.sendAck(s);
+    return;
+  }
+  const finSeq = seqAdd(seg.seq, seg.payload.length);
+  let seq = seg.seq;
+  let payload = acceptsData(s.state) ? seg.payload : EMPTY;
+  // Drop what we already have, and what lies beyond the window.
+  if (payload.length > 0 && seqLt(seq, s.rcvNxt)) {
+    const skip = seqDiff(s.rcvNxt, seq);
+    payload = skip >= payload.length ? EMPTY : payload.subarray(skip);
+    seq = s.rcvNxt;
+  }
+  const room = Math.max(0, seqDiff(seqAdd(s.rcvNxt, wnd), seq));
+  if (payload.length > room) {
+    payload = payload.subarray(0, room);
+    fin = false;
+  }
+  let result: Delivery = 'ok';
+  if (payload.length > 0) {
+    if (seq !== s.rcvNxt) {
+      queueOutOfOrder(core, s, seq, payload);
+      return;
+    }
+    result = receiveInOrder(core, s, payload);
+    if (result === 'gone' || s.generation !== gen) return;
+  }
+  if (result === 'ok' && fin && finSeq === s.rcvNxt && !s.finReceived) {
+    receiveFin(core, s, payload.length > 0);
+    if (s.generation !== gen) return;
+  } else if (s.ackPending) {
+    core.sendAck(s);
+  }
+  if (result === 'ok' && (s.state === TcpState.Established || s.state === TcpState.CloseWait)) core.armIdle(s);
+}
+
+/** Data is taken until the peer's FIN (ESTABLISHED, and FIN_WAIT_1/2 after our FIN). */
+function acceptsData(state: TcpState): boolean {
+  return state === TcpState.Established || state === TcpState.FinWait1 || state === TcpState.FinWait2;
+}
+
+/** In-order data, then whatever the reassembly queue now holds contiguously. */
+function receiveInOrder(core: TcpCore, s: TcpSocket, payload: Uint8Array): Delivery {
+  let result = deliver(core, s, payload);
+  for (let i = 0; i < MAX_QUEUED_DELIVERIES && result === 'ok' && s.reassembly !== undefined; i++) {
+    const more = s.reassembly.takeContiguous(s.rcvNxt);
+    if (more === undefined) break;
+    result = deliver(core, s, more);
+  }
+  return result;
+}
+
+/**
+ * TCP_EVENT_DATA. RCV.NXT moves before the call so that anything the listener sends
+ * acknowledges the data; APP_REJECT_DATA takes it back (the peer will send it again).
+ * With `deliverDataAfterFin` off (µTasker), data after our FIN is acknowledged and
+ * discarded without an event.
+ */
+function deliver(core: TcpCore, s: TcpSocket, data: Uint8Array): Delivery {
+  const len = data.length;
+  s.rcvNxt = seqAdd(s.rcvNxt, len);
+  s.bytesIn += len;
+  s.ackPending = true;
+  if (s.state !== TcpState.Established && !core.config.deliverDataAfterFin) {
+    core.counters.inc('tcp.in.discarded-bytes', len);
+    return 'ok';
+  }
+  const gen = s.generation;
+  const answer = core.notify(s, TcpEvent.Data, data, len);
+  if (s.generation !== gen) return 'gone';
+  if (answer & AppResult.RejectData) {
+    s.rcvNxt = seqAdd(s.rcvNxt, -len);
+    s.bytesIn -= len;
+    s.ackPending = false;
+    core.counters.inc('tcp.in.rejected-segments');
+    return 'rejected';
+  }
+  return 'ok';
+}
+
+function queueOutOfOrder(core: TcpCore, s: TcpSocket, seq: number, payload: Uint8Array): void {
+  core.counters.inc('tcp.in.out-of-order');
+  const cfg = core.config;
+  if (cfg.reassembly && cfg.reassemblyMaxBytes > 0) {
+    if (s.reassembly === undefined) {
+      s.reassembly = new ReassemblyQueue({ maxBytes: cfg.reassemblyMaxBytes, maxSegments: cfg.reassemblyMaxSegments });
+    }
+    s.reassembly.insert(s.rcvNxt, seq, payload);
+  }
+  // RFC 5681 §4.2: an out-of-order segment is acknowledged at once (a duplicate ACK).
+  core.sendAck(s);
+}
+
+/** The peer's FIN, with everything before it received. */
+function receiveFin(core: TcpCore, s: TcpSocket, dataDelivered: boolean): void {
+  s.rcvNxt = seqAdd(s.rcvNxt, 1);
+  s.finReceived = true;
+  s.ackPending = true;
+  switch (s.state) {
+    case TcpState.Established:
+      peerClose(core, s, dataDelivered);
+      return;
+    case TcpState.FinWait1:
+      // Our FIN is not acknowledged yet: both sides closed at once.
+      core.sendAck(s);
+      s.state = TcpState.Closing;
+      return;
+    case TcpState.FinWait2:
+      core.sendAck(s);
+      core.enterTimeWait(s);
+      return;
+    default:
+      core.sendAck(s);
+  }
+}
+
+/**
+ * Passive close (spec §5.5 step 6): TCP_EVENT_CLOSE; APP_ACCEPT → our FIN (LAST_ACK);
+ * APP_REJECT_DATA → the FIN is not acknowledged (the peer repeats it); anything else →
+ * half close in CLOSE_WAIT, where the application may still send and later close.
+ * RCV.NXT already counts the FIN during the call, so a FIN sent from inside the
+ * callback (fnTCP_close) acknowledges it.
+ */
+function peerClose(core: TcpCore, s: TcpSocket, dataDelivered: boolean): void {
+  const gen = s.generation;
+  const answer = core.notifyPeer(s, TcpEvent.Close);
+  if (s.generation !== gen) return;
+  if (s.state === TcpState.Established && !s.closePending && answer & AppResult.RejectData) {
+    s.rcvNxt = seqAdd(s.rcvNxt, -1);
+    s.finReceived = false;
+    core.counters.inc('tcp.in.fin-rejected');
+    // The data before the FIN is still acknowledged; the FIN is not.
+    if (s.ackPending && dataDelivered) core.sendAck(s);
+    s.ackPending = false;
+    return;
+  }
+  if (s.state === TcpState.Established) {
+    s.state = TcpState.CloseWait;
+    if (answer === AppResult.Accept || s.closePending) core.close(s);
+  }
+  if (s.ackPending) core.sendAck(s);
+}

@@ -1,0 +1,139 @@
+/**
+ * Segment building: every segment the stack sends is written here into the interface's
+ * transmit frame and handed to IPv4. One mutable header description is reused, so a send
+ * allocates nothing.
+ */
+import type { Counters } from '../counters.js';
+import { emitTcp, tcpHeaderLength, TCP_ACK, TCP_RST, TCP_SYN, type TcpOptions, type TcpSegmentFields } from '../wire/tcp.js';
+import { IPPROTO_TCP } from '../wire/ipv4.js';
+import { advertisableWindow } from './silly-window.js';
+import { seqAdd, seqDiff } from './seq.js';
+import { IPV4_PAYLOAD_OFFSET, SEND_NO_ARP_ENTRY, type TcpNetwork } from './network.js';
+import type { TcpConfig } from './config.js';
+import type { TcpSocket } from './socket.js';
+
+const EMPTY = new Uint8Array(0);
+const MAX_WINDOW_FIELD = 0xffff;
+/** The task that owns every TCP transmission (ARP results come back to it). */
+export const TCP_TASK = 'T';
+
+/** A RST that waits for ARP (µTasker keeps exactly one, in its pseudo-socket). */
+export interface PendingReset {
+  dst: number;
+  srcPort: number;
+  dstPort: number;
+  seq: number;
+  ack: number;
+  flags: number;
+}
+
+export class SegmentOutput {
+  private readonly fields: TcpSegmentFields = {
+    srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0, urgent: 0, options: {},
+  };
+  private readonly noOptions: TcpOptions = {};
+  private readonly synOptions: TcpOptions;
+  /** The RST for an unmatched segment that is waiting for ARP, if any. */
+  pendingReset: PendingReset | undefined = undefined;
+
+  constructor(
+    private readonly network: TcpNetwork,
+    private readonly config: TcpConfig,
+    private readonly counters: Counters,
+  ) {
+    this.synOptions = { mss: config.mss };
+  }
+
+  /** Largest payload that fits the transmit frame after a header without options. */
+  maxPayload(): number {
+    return this.network.txFrame.length - IPV4_PAYLOAD_OFFSET - 20;
+  }
+
+  /**
+   * Sends one segment of a connection: `flags` at `seq`, acknowledging RCV.NXT when ACK is
+   * set, advertising the receive window. Returns sendIpv4's result (frame length, 0, or
+   * NO_ARP_ENTRY), or 0 when the segment does not fit the frame.
+   */
+  send(s: TcpSocket, flags: number, seq: number, payload: Uint8Array = EMPTY): number {
+    const f = this.fields;
+    f.srcPort = s.localPort;
+    f.dstPort = s.remotePort;
+    f.seq = seq >>> 0;
+    f.ack = flags & TCP_ACK ? s.rcvNxt >>> 0 : 0;
+    f.flags = flags;
+    f.options = flags & TCP_SYN ? this.synOptions : this.noOptions;
+    f.window = flags & TCP_RST ? 0 : this.windowToAdvertise(s, (flags & TCP_SYN) !== 0);
+    f.urgent = 0;
+    const r = this.transmit(s.remoteAddr, s.tos, payload, s.index);
+    if (r > 0 && flags & TCP_ACK) s.ackPending = false;
+    return r;
+  }
+
+  /**
+   * RST answering a segment that matches no connection (RFC 9293 §3.10.7.1): with ACK in
+   * the offending segment, <SEQ=SEG.ACK><CTL=RST>; otherwise <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
+   */
+  replyReset(dst: number, srcPort: number, dstPort: number, segSeq: number, segAck: number, segFlags: number, segLen: number): number {
+    const hadAck = (segFlags & TCP_ACK) !== 0;
+    const reset: PendingReset = {
+      dst: dst >>> 0,
+      srcPort,
+      dstPort,
+      seq: hadAck ? segAck >>> 0 : 0,
+      ack: hadAck ? 0 : seqAdd(segSeq, segLen),
+      flags: hadAck ? TCP_RST : TCP_RST | TCP_ACK,
+    };
+    return this.sendReset(reset);
+  }
+
+  /** Sends (or re-sends, after ARP) a connectionless RST through the pseudo-socket. */
+  sendReset(r: PendingReset): number {
+    const f = this.fields;
+    f.srcPort = r.srcPort;
+    f.dstPort = r.dstPort;
+    f.seq = r.seq;
+    f.ack = r.ack;
+    f.flags = r.flags;
+    f.window = 0;
+    f.urgent = 0;
+    f.options = this.noOptions;
+    this.counters.inc('tcp.out.resets');
+    const result = this.transmit(r.dst, 0, EMPTY, this.config.sockets);
+    this.pendingReset = result === SEND_NO_ARP_ENTRY ? r : undefined;
+    return result;
+  }
+
+  /**
+   * The window for the next segment: what the application accepts (fnModifyTCPWindow),
+   * with receiver silly-window avoidance (RFC 1122 §4.2.3.3), never moving the right
+   * edge left, at most 65535 (no window scaling). Remembers the advertised right edge.
+   */
+  private windowToAdvertise(s: TcpSocket, syn: boolean): number {
+    let w = advertisableWindow({
+      freeSpace: s.rcvWindow,
+      lastAdvertisedRightEdge: syn ? undefined : s.rcvAdvEdge,
+      rcvNxt: s.rcvNxt,
+      mss: this.config.mss,
+      bufferSize: s.rcvBufferSize,
+    });
+    if (w > MAX_WINDOW_FIELD) w = MAX_WINDOW_FIELD;
+    const edge = seqAdd(s.rcvNxt, w);
+    if (s.rcvAdvEdge === undefined || syn || seqDiff(edge, s.rcvAdvEdge) > 0) s.rcvAdvEdge = edge;
+    return w;
+  }
+
+  private transmit(dst: number, tos: number, payload: Uint8Array, owner: number): number {
+    const net = this.network;
+    const frame = net.txFrame;
+    if (IPV4_PAYLOAD_OFFSET + tcpHeaderLength(this.fields.options) + payload.length > frame.length) {
+      this.counters.inc('tcp.out.too-big');
+      return 0;
+    }
+    const len = emitTcp(this.fields, payload, net.localAddress(), dst, frame, IPV4_PAYLOAD_OFFSET);
+    const r = net.sendIpv4(dst, IPPROTO_TCP, tos, this.config.ttl, len, TCP_TASK, owner);
+    this.counters.inc('tcp.out.segments');
+    if (r === SEND_NO_ARP_ENTRY) this.counters.inc('tcp.out.no-arp');
+    else if (r === 0) this.counters.inc('tcp.out.refused');
+    return r;
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The transmit ring of buffered TCP (µTasker's `TCP_TX_BUFFER`, spec §3.7): the
+ * application's bytes wait here until the peer acknowledges them, so the stack can send
+ * and retransmit them itself. It holds unacknowledged and unsent bytes alike; which of
+ * them have been sent is the caller's business (an offset from the oldest byte).
+ *
+ * The storage is allocated on the first write, as µTasker takes its buffer from the heap
+ * on first use, and is kept until the buffer is dropped.
+ */
+export class SendBuffer {
+  readonly capacity: number;
+  private ring: Uint8Array | undefined = undefined;
+  /** Ring index of the oldest unacknowledged byte. */
+  private head = 0;
+  private held = 0;
+
+  constructor(capacity: number) {
+    this.capacity = Number.isInteger(capacity) && capacity > 0 ? capacity : 0;
+  }
+
+  /** Bytes held: unacknowledged plus not yet sent. */
+  get length(): number {
+    return this.held;
+  }
+
+  /** Bytes that can still be written. */
+  get free(): number {
+    return this.capacity - this.held;
+  }
+
+  /**
+   * Appends data[offset, offset+length) (defaults: all of data) and returns how many bytes
+   * were accepted: at most `free`. As in µTasker, what does not fit is discarded; the
+   * caller reports the count. Out-of-range arguments are clipped to `data`.
+   */
+  write(data: Uint8Array, offset = 0, length?: number): number {
+    const start = clampInt(offset, 0, data.length);
+    const wanted = length === undefined ? data.length - start : clampInt(length, 0, data.length - start);
+    const n = Math.min(wanted, this.free);
+    if (n === 0) return 0;
+    if (this.ring === undefined) this.ring = new Uint8Array(this.capacity);
+    const tail = (this.head + this.held) % this.capacity;
+    const first = Math.min(n, this.capacity - tail);
+    this.ring.set(data.subarray(start, start + first), tail);
+    if (first < n) this.ring.set(data.subarray(start + first, start + n), 0);
+    this.held += n;
+    return n;
+  }
+
+  /**
+   * Copies `length` held bytes, starting `fromOffset` bytes after the oldest
+   * unacknowledged one, into dest at destOffset. The request is clipped to what is held
+   * and to dest; returns the number of bytes copied.
+   */
+  copyOut(fromOffset: number, length: number, dest: Uint8Array, destOffset: number): number {
+    if (this.ring === undefined) return 0;
+    const from = clampInt(fromOffset, 0, this.held);
+    const at = clampInt(destOffset, 0, dest.length);
+    const n = Math.min(clampInt(length, 0, this.held - from), dest.length - at);
+    if (n === 0) return 0;
+    const pos = (this.head + from) % this.capacity;
+    const first = Math.min(n, this.capacity - pos);
+    dest.set(this.ring.subarray(pos, pos + first), at);
+    if (first < n) dest.set(this.ring.subarray(0, n - first), at + first);
+    return n;
+  }
+
+  /** The peer acknowledged the `n` oldest bytes (clipped to what is held): they are dropped. */
+  release(n: number): void {
+    const k = clampInt(n, 0, this.held);
+    this.held -= k;
+    // An empty ring restarts at 0, so small buffers are usually copied in one piece.
+    this.head = this.held === 0 ? 0 : (this.head + k) % this.capacity;
+  }
+
+  /** Drops everything held. */
+  clear(): void {
+    this.held = 0;
+    this.head = 0;
+  }
+}
+
+/** n as an integer in [lo, hi]; NaN becomes lo. */
+function clampInt(n: number, lo: number, hi: number): number {
+  if (!(n > lo)) return lo;
+  if (n > hi) return hi;
+  return Math.floor(n);
+}

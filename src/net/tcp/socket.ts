@@ -1,0 +1,165 @@
+/**
+ * One TCP control block (µTasker's TCP_CONTROL). Plain data: the modules of the state
+ * machine read and write it; it only knows how to clear itself.
+ */
+import { RtoEstimator, RttSampler } from './rto.js';
+import type { ReassemblyQueue } from './reassembly.js';
+import type { BufferedTx } from './buffered.js';
+import { TcpState, type TcpListener } from './types.js';
+
+export class TcpSocket {
+  readonly index: number;
+  state: TcpState = TcpState.Free;
+  /**
+   * Bumped whenever the socket is bound to a new connection or leaves one (listen,
+   * connect, abort, release, ...). Input and timer processing call into the application;
+   * afterwards they compare it to know whether they still handle the same connection.
+   */
+  generation = 0;
+  listener: TcpListener | null = null;
+  tos = 0;
+  /** Seconds; 0xffff = never. */
+  idleTimeoutS = 0;
+
+  localPort = 0;
+  remoteAddr = 0;
+  remotePort = 0;
+  /** The peer's address as the listener receives it; rewritten in place when the peer changes. */
+  readonly peerIp = new Uint8Array(4);
+  /** Entered SYN_RCVD from LISTEN (so a reset returns it to LISTEN). */
+  passiveOpen = false;
+  /** When the connection entered SYN_RCVD (the oldest half-open one is recycled first). */
+  openedAt = 0;
+
+  // ---- send sequence space (RFC 9293 §3.3.1) -------------------------------------------
+  iss = 0;
+  /** SND.UNA: oldest unacknowledged sequence number. */
+  sndUna = 0;
+  /**
+   * µTasker's SUN for simple sockets: where the application's unacknowledged block
+   * starts. It only moves when everything sent is acknowledged, because a simple-TCP
+   * application regenerates its whole block on TCP_EVENT_REGENERATE.
+   */
+  blockStart = 0;
+  sndNxt = 0;
+  /** Highest sequence number sent + 1 (SND.NXT before any rewind for a retransmission). */
+  sndMax = 0;
+  sndWnd = 0;
+  sndWl1 = 0;
+  sndWl2 = 0;
+  maxSndWnd = 0;
+  peerMss = 512;
+  /** Our FIN has been sent; it occupies sequence number sndMax − 1. */
+  finSent = false;
+  /** fnTCP_close while data was outstanding: the FIN follows once everything is acknowledged. */
+  closePending = false;
+
+  // ---- receive sequence space -----------------------------------------------------------
+  irs = 0;
+  rcvNxt = 0;
+  /** What the application says it can take (µTasker's usRxWindowSize). */
+  rcvWindow = 1460;
+  /** The window given to listen/connect: the receive "buffer" for SWS avoidance. */
+  rcvBufferSize = 1460;
+  /** RCV.NXT + RCV.WND as last advertised; undefined before the first advertisement. */
+  rcvAdvEdge: number | undefined = undefined;
+  /** The peer's FIN has been received (and counted in rcvNxt). */
+  finReceived = false;
+  reassembly: ReassemblyQueue | undefined = undefined;
+  /** Received data that no transmitted segment has acknowledged yet. */
+  ackPending = false;
+  /** A window report could not be sent for want of ARP; re-sent when ARP resolves. */
+  windowUpdatePending = false;
+
+  // ---- timers: absolute deadlines in ms, undefined = not running ------------------------
+  rtxAt: number | undefined = undefined;
+  idleAt: number | undefined = undefined;
+  /** FIN_WAIT_2 limit or TIME_WAIT end. */
+  stateAt: number | undefined = undefined;
+  /** Zero-window persist timer. */
+  persistAt: number | undefined = undefined;
+  persistBackoff = 0;
+  /** Silly-window override timer of a buffered sender. */
+  swsAt: number | undefined = undefined;
+  retriesLeft = 0;
+  /** Retransmissions in a row of the current segment (for fixed-timer back-off rules). */
+  rtxCount = 0;
+  readonly rto: RtoEstimator;
+  readonly rtt = new RttSampler();
+  /** Inside the REGENERATE callback: sends are retransmissions, not new data. */
+  inRegenerate = false;
+
+  // ---- buffered TCP ---------------------------------------------------------------------
+  tx: BufferedTx | undefined = undefined;
+  /** Size requested with fnDefineTCPBufferSize before the buffer exists. */
+  txBufferSize = 0;
+
+  // ---- statistics ----------------------------------------------------------------------
+  bytesIn = 0;
+  bytesOut = 0;
+  retransmissions = 0;
+
+  constructor(index: number, rto: RtoEstimator) {
+    this.index = index;
+    this.rto = rto;
+  }
+
+  /** Sets the peer, keeping `peerIp` in step. */
+  setPeer(addr: number, port: number): void {
+    this.remoteAddr = addr >>> 0;
+    this.remotePort = port;
+    this.peerIp[0] = addr >>> 24;
+    this.peerIp[1] = addr >>> 16;
+    this.peerIp[2] = addr >>> 8;
+    this.peerIp[3] = addr;
+  }
+
+  /** Clears all connection variables and timers (keeps listener, TOS, idle timeout, local port, buffer). */
+  clearConnection(): void {
+    this.generation++;
+    this.setPeer(0, 0);
+    this.passiveOpen = false;
+    this.iss = this.sndUna = this.blockStart = this.sndNxt = this.sndMax = 0;
+    this.sndWnd = this.sndWl1 = this.sndWl2 = this.maxSndWnd = 0;
+    this.finSent = this.closePending = false;
+    this.irs = this.rcvNxt = 0;
+    this.rcvAdvEdge = undefined;
+    this.finReceived = this.ackPending = this.windowUpdatePending = false;
+    this.reassembly?.clear();
+    this.stopTimers();
+    this.retriesLeft = this.rtxCount = 0;
+    this.rto.reset();
+    this.rtt.reset();
+    this.inRegenerate = false;
+    this.tx?.reset();
+  }
+
+  stopTimers(): void {
+    this.rtxAt = this.idleAt = this.stateAt = this.persistAt = this.swsAt = undefined;
+    this.persistBackoff = 0;
+  }
+
+  /** Back to FREE, as fnReleaseTCP_Socket leaves it. */
+  release(): void {
+    this.clearConnection();
+    this.state = TcpState.Free;
+    this.listener = null;
+    this.tos = 0;
+    this.idleTimeoutS = 0;
+    this.localPort = 0;
+    this.tx = undefined;
+    this.txBufferSize = 0;
+    this.reassembly = undefined;
+    this.bytesIn = this.bytesOut = this.retransmissions = 0;
+  }
+
+  /** Earliest running deadline, or undefined. */
+  nextDeadline(): number | undefined {
+    return earlier(earlier(earlier(this.rtxAt, this.idleAt), earlier(this.stateAt, this.persistAt)), this.swsAt);
+  }
+}
+
+function earlier(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  return b === undefined || a <= b ? a : b;
+}

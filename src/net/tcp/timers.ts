@@ -1,0 +1,157 @@
+/**
+ * What happens when a socket's deadline passes (µTasker's fnPollTCP, but driven by
+ * per-socket deadlines instead of a 1 s poll): retransmission or abort, idle close,
+ * FIN_WAIT_2 limit, end of TIME_WAIT, zero-window persist, silly-window override.
+ */
+import { forceSend, onBufferedTimeout, sendWindowProbe, startPersist } from './buffered.js';
+import type { TcpCore } from './core.js';
+import { seqDiff } from './seq.js';
+import type { TcpSocket } from './socket.js';
+import { TcpEvent, TcpState } from './types.js';
+
+function due(at: number | undefined, now: number): boolean {
+  return at !== undefined && at <= now;
+}
+
+/** Handles every deadline that has passed. One pass over the pool; each socket's handlers run in priority order. */
+export function processTimers(core: TcpCore): void {
+  const now = core.now();
+  for (const s of core.sockets) {
+    const next = s.nextDeadline();
+    if (next === undefined || next > now) continue;
+    const gen = s.generation;
+    if (due(s.persistAt, now)) onPersist(core, s);
+    if (s.generation !== gen) continue;
+    if (due(s.idleAt, now)) onIdle(core, s);
+    if (s.generation !== gen) continue;
+    if (due(s.rtxAt, now)) onRetransmitTimer(core, s);
+    if (s.generation !== gen) continue;
+    if (due(s.stateAt, now)) onStateTimer(core, s);
+    if (s.generation !== gen) continue;
+    if (due(s.swsAt, now)) {
+      s.swsAt = undefined;
+      forceSend(core, s);
+    }
+  }
+}
+
+/** Zero-window persist: buffered sockets probe by themselves, simple ones get TCP_WINDOW_PROBE. */
+function onPersist(core: TcpCore, s: TcpSocket): void {
+  s.persistAt = undefined;
+  if ((s.state !== TcpState.Established && s.state !== TcpState.CloseWait) || s.sndWnd !== 0) return;
+  s.persistBackoff++;
+  if (s.tx !== undefined) {
+    sendWindowProbe(core, s);
+  } else {
+    const gen = s.generation;
+    core.notifyPeer(s, TcpEvent.WindowProbe);
+    if (s.generation !== gen) return;
+  }
+  if (s.sndWnd === 0) startPersist(core, s);
+}
+
+/**
+ * Idle timeout (fnGetTCP_Socket / fnTCP_IdleTimeout): the stack closes the connection
+ * (FIN, or FIN after the outstanding data) and tells the listener TCP_EVENT_CLOSE.
+ */
+function onIdle(core: TcpCore, s: TcpSocket): void {
+  s.idleAt = undefined;
+  if (s.state !== TcpState.Established && s.state !== TcpState.CloseWait) return;
+  core.counters.inc('tcp.idle-timeouts');
+  core.close(s);
+  core.notifyPeer(s, TcpEvent.Close);
+}
+
+function onRetransmitTimer(core: TcpCore, s: TcpSocket): void {
+  s.rtxAt = undefined;
+  if (!needsRetransmission(s)) return;
+  if (s.retriesLeft <= 0) {
+    core.counters.inc('tcp.timeouts');
+    core.abort(s, true);
+    return;
+  }
+  s.retriesLeft--;
+  s.rtxCount++;
+  if (core.config.rtoMode === 'rfc6298') s.rto.backoff();
+  switch (s.state) {
+    case TcpState.SynSent:
+      countRetransmission(core, s);
+      core.sendSyn(s);
+      core.armRetransmit(s);
+      return;
+    case TcpState.SynReceived:
+      countRetransmission(core, s);
+      core.sendSynAck(s);
+      core.armRetransmit(s);
+      return;
+    case TcpState.Established:
+    case TcpState.CloseWait:
+      countRetransmission(core, s);
+      if (s.tx !== undefined) onBufferedTimeout(core, s);
+      else regenerate(core, s);
+      return;
+    case TcpState.FinWait1:
+    case TcpState.Closing:
+    case TcpState.LastAck:
+      countRetransmission(core, s);
+      core.sendFin(s);
+      core.armRetransmit(s);
+      return;
+    default:
+      return;
+  }
+}
+
+function needsRetransmission(s: TcpSocket): boolean {
+  switch (s.state) {
+    case TcpState.SynSent:
+    case TcpState.SynReceived:
+      return true;
+    case TcpState.Established:
+    case TcpState.CloseWait:
+      return seqDiff(s.sndMax, s.sndUna) > 0;
+    case TcpState.FinWait1:
+    case TcpState.Closing:
+    case TcpState.LastAck:
+      return s.finSent && s.sndUna !== s.sndMax;
+    default:
+      return false;
+  }
+}
+
+function countRetransmission(core: TcpCore, s: TcpSocket): void {
+  s.retransmissions++;
+  core.counters.inc('tcp.retransmissions');
+  s.rtt.onRetransmit(s.sndMax);
+}
+
+/**
+ * Simple TCP keeps no copy of its data: SND.NXT goes back to the start of the
+ * application's unacknowledged block and TCP_EVENT_REGENERATE asks for those bytes again
+ * (µTasker spec §6.4). A zero answer means the application cannot: the connection is aborted.
+ */
+function regenerate(core: TcpCore, s: TcpSocket): void {
+  const length = seqDiff(s.sndMax, s.blockStart);
+  s.sndNxt = s.blockStart;
+  const gen = s.generation;
+  s.inRegenerate = true;
+  const answer = core.notify(s, TcpEvent.Regenerate, null, length);
+  s.inRegenerate = false;
+  if (s.generation !== gen) return;
+  if (answer === 0) {
+    core.abort(s, true);
+    return;
+  }
+  core.armRetransmit(s);
+}
+
+/** FIN_WAIT_2 gave up waiting for the peer's FIN (seed 7), or TIME_WAIT is over. */
+function onStateTimer(core: TcpCore, s: TcpSocket): void {
+  s.stateAt = undefined;
+  if (s.state === TcpState.FinWait2) {
+    core.counters.inc('tcp.fin-wait-2-timeouts');
+    core.abort(s, true);
+  } else if (s.state === TcpState.TimeWait) {
+    core.endConnection(s, TcpState.Closed);
+  }
+}
