@@ -57,6 +57,26 @@ export const TCP_EVENT_PARTIAL_ACK = TcpEvent.PartialAck; // 10
 export const TCP_WINDOW_UPDATE = TcpEvent.WindowUpdate; // 11
 export const TCP_WINDOW_PROBE = TcpEvent.WindowProbe; // 12
 
+const EVENT_NAMES: Record<number, string> = {
+  [TCP_EVENT_ABORT]: 'TCP_EVENT_ABORT',
+  [TcpEvent.Connected]: 'TCP_EVENT_CONNECTED',
+  [TcpEvent.Ack]: 'TCP_EVENT_ACK',
+  [TcpEvent.Data]: 'TCP_EVENT_DATA',
+  [TcpEvent.Close]: 'TCP_EVENT_CLOSE',
+  [TcpEvent.Closed]: 'TCP_EVENT_CLOSED',
+  [TcpEvent.Regenerate]: 'TCP_EVENT_REGENERATE',
+  [TcpEvent.ConnectionRequest]: 'TCP_EVENT_CONREQ',
+  [TcpEvent.ArpResolutionFailed]: 'TCP_EVENT_ARP_RESOLUTION_FAILED',
+  [TcpEvent.PartialAck]: 'TCP_EVENT_PARTIAL_ACK',
+  [TcpEvent.WindowUpdate]: 'TCP_WINDOW_UPDATE',
+  [TcpEvent.WindowProbe]: 'TCP_WINDOW_PROBE',
+};
+
+/** µTasker's name of a listener event, e.g. 6 → "TCP_EVENT_CLOSED". */
+export function tcpEventName(event: number): string {
+  return EVENT_NAMES[event] ?? `TCP_EVENT_${event}`;
+}
+
 // ---- listener return values --------------------------------------------------------------
 export const APP_ACCEPT = AppResult.Accept; // 0x0000
 export const APP_SENT_DATA = AppResult.SentData; // 0x0001
@@ -258,3 +278,6 @@ export function bindTcp(stack: TcpStack): UTaskerTcp {
     fnTaskTCP: stack.task,
   };
 }
+
+/** µTasker's name of a state without its TCP_STATE_ prefix, e.g. 0x04 → "TIME_WAIT" (as the board's trace prints it). */
+export { tcpStateName } from '../net/tcp/types.js';

@@ -27,6 +27,13 @@ export interface TcpScheduler {
   interruptMessage(task: string, event: number): number;
 }
 
+/** Watches a stack's sockets: the board's `--trace`, and tests checking event sequences. */
+export interface TcpObserver {
+  stateChanged(socket: number, from: TcpState, to: TcpState): void;
+  /** A listener is about to be called with `event`; `state` is the socket's state then. */
+  event(socket: number, event: TcpEvent, state: TcpState): void;
+}
+
 /** µTasker's E_POLL_TCP: the event number of the TCP task's mono timer. */
 export const E_POLL_TCP = 1;
 const INFINITE_IDLE = 0xffff;
@@ -45,6 +52,8 @@ export class TcpCore {
   lastPort: number;
   /** Deadline the mono timer is armed for, undefined when it is not armed. */
   private armedFor: number | undefined = undefined;
+  /** Who watches state changes and listener events (the board's trace). */
+  private observer: TcpObserver | undefined = undefined;
 
   constructor(
     readonly config: TcpConfig,
@@ -69,6 +78,13 @@ export class TcpCore {
     return this.clock.now();
   }
 
+  /** Reports every state change and every listener event to `observer` (undefined stops it). */
+  setObserver(observer: TcpObserver | undefined): void {
+    this.observer = observer;
+    const onChange = observer ? (s: TcpSocket, from: TcpState, to: TcpState) => observer.stateChanged(s.index, from, to) : undefined;
+    for (const s of this.sockets) s.onStateChange = onChange;
+  }
+
   private newRto(): RtoEstimator {
     const c = this.config;
     return new RtoEstimator({
@@ -87,6 +103,7 @@ export class TcpCore {
     const listener = s.listener;
     if (listener === null) return AppResult.Accept;
     this.counters.inc(`tcp.events.${event}`);
+    this.observer?.event(s.index, event, s.state);
     try {
       const r = listener(s.index, event, data, portLen);
       return typeof r === 'number' && Number.isFinite(r) ? r | 0 : AppResult.Accept;

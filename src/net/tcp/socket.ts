@@ -7,9 +7,26 @@ import type { ReassemblyQueue } from './reassembly.js';
 import type { BufferedTx } from './buffered.js';
 import { TcpState, type TcpListener } from './types.js';
 
+/** Told of every state change of a socket (the board's trace, tests). */
+export type StateObserver = (s: TcpSocket, from: TcpState, to: TcpState) => void;
+
 export class TcpSocket {
   readonly index: number;
-  state: TcpState = TcpState.Free;
+  private current: TcpState = TcpState.Free;
+  /** Set by the stack when someone watches state changes. */
+  onStateChange: StateObserver | undefined = undefined;
+
+  get state(): TcpState {
+    return this.current;
+  }
+
+  set state(to: TcpState) {
+    const from = this.current;
+    if (from === to) return;
+    this.current = to;
+    this.onStateChange?.(this, from, to);
+  }
+
   /**
    * Bumped whenever the socket is bound to a new connection or leaves one (listen,
    * connect, abort, release, ...). Input and timer processing call into the application;

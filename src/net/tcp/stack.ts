@@ -11,7 +11,7 @@ import { Counters } from '../counters.js';
 import { TCP_ACK, TCP_PSH } from '../wire/tcp.js';
 import { ensureTx, sendBuffered } from './buffered.js';
 import { resolveTcpConfig, type TcpConfig } from './config.js';
-import { TcpCore, type TcpScheduler } from './core.js';
+import { TcpCore, type TcpObserver, type TcpScheduler } from './core.js';
 import { tcpInput, type TcpIpInput } from './input.js';
 import { SEND_NO_ARP_ENTRY, type TcpNetwork } from './network.js';
 import { findConnection, freePort } from './pool.js';
@@ -49,6 +49,11 @@ export class TcpStack {
     this.counters = o.counters ?? new Counters();
     this.core = new TcpCore(this.config, o.network, o.scheduler, o.clock, o.random, this.counters, o.log ?? silentLog);
     this.task = (ctx) => this.guard(() => runTcpTask(this.core, ctx), undefined);
+  }
+
+  /** Reports state changes and listener events (the board's trace); undefined stops it. */
+  setObserver(observer: TcpObserver | undefined): void {
+    this.core.setObserver(observer);
   }
 
   /** A received IPv4 datagram with protocol 6 addressed to us (checksum not yet verified). */
