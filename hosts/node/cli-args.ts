@@ -5,8 +5,7 @@
 import { parseCidr, parseIpv4Address, formatIpv4 } from '../../src/net/wire/ipv4-address.js';
 import { parseMac } from '../../src/net/wire/ethernet.js';
 
-export const APPS = ['http', 'echo', 'discard', 'chargen'] as const;
-export type AppName = (typeof APPS)[number];
+import { BOARD_APPS as APPS, type BoardApp as AppName } from '../common/board.js';
 
 export interface BoardArgs {
   command: 'board';

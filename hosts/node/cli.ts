@@ -5,9 +5,15 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs, USAGE, type DemoArgs } from './cli-args.js';
 import { runSimDemo } from '../sim/demo.js';
+import { runBoardOnNode } from './board-node.js';
+import { runTapDemo, tapUnavailableReason } from './demo-tap.js';
 
-function demo(args: DemoArgs): number {
-  const result = runSimDemo({ print: (line) => process.stdout.write(`${line}\n`) });
+function demo(args: DemoArgs): number | Promise<number> {
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+  const reason = args.sim ? 'asked for with --sim' : tapUnavailableReason();
+  if (reason === undefined) return runTapDemo({ once: args.once, pcap: args.pcap, print });
+  print(`running on the simulated LAN instead of a TAP device: ${reason}`);
+  const result = runSimDemo({ print });
   if (args.pcap) {
     writeFileSync(args.pcap, result.pcap);
     process.stdout.write(`capture written to ${args.pcap} (read it with: tshark -r ${args.pcap})\n`);
@@ -15,7 +21,7 @@ function demo(args: DemoArgs): number {
   return result.pingReplies > 0 ? 0 : 1;
 }
 
-export function main(argv: string[]): number {
+export function main(argv: string[]): number | Promise<number> {
   const parsed = parseArgs(argv);
   if (!parsed.ok) {
     process.stderr.write(`xstcp: ${parsed.error}\n${USAGE}\n`);
@@ -29,7 +35,10 @@ export function main(argv: string[]): number {
     case 'demo':
       return demo(args);
     case 'board':
-      process.stderr.write('xstcp: the board command needs the TAP host, which is not built yet\n');
-      return 1;
+      if (args.engine === 'xs') {
+        process.stderr.write('xstcp: --engine xs is not available yet\n');
+        return 1;
+      }
+      return runBoardOnNode(args);
   }
 }

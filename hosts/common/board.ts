@@ -1,0 +1,87 @@
+/**
+ * A board: one stack with its applications, on whatever MAC, clock and random source the
+ * host provides. The Node CLI, the XS host and the simulations all run boards through
+ * this module, so `--trace` and the apps behave the same on every engine.
+ */
+import type { Clock } from '../../src/host/clock.js';
+import type { MacDriver } from '../../src/host/mac.js';
+import type { RandomSource } from '../../src/host/random.js';
+import type { LogSink } from '../../src/host/log.js';
+import { Stack } from '../../src/stack.js';
+import type { TcpConfig } from '../../src/net/tcp/config.js';
+import { tcpEventName, tcpStateName } from '../../src/api/tcp.js';
+import { startChargen, startDiscard, startEcho, startHttp, NO_OF_HTTP_SESSIONS, DEFAULT_SERVICE_SOCKETS } from '../../src/apps/index.js';
+
+export const BOARD_APPS = ['http', 'echo', 'discard', 'chargen'] as const;
+export type BoardApp = (typeof BOARD_APPS)[number];
+
+export interface BoardOptions {
+  mac: MacDriver;
+  clock: Clock;
+  random: RandomSource;
+  log?: LogSink;
+  address: number;
+  netmask: number;
+  gateway?: number;
+  apps: readonly BoardApp[];
+  /** Socket pool size (NO_OF_TCPSOCKETS); default: what the apps need plus 4 for outgoing connections. */
+  sockets?: number;
+  /** MSL in seconds (TIME_WAIT lasts 2×MSL, FIN_WAIT_2 gives up after MSL). */
+  mslSeconds?: number;
+  reuseTimeWait?: boolean;
+  /** Receives one JSON line per socket state change and per listener event. */
+  trace?: (line: string) => void;
+  tcp?: Partial<TcpConfig>;
+  title?: string;
+}
+
+export interface Board {
+  readonly stack: Stack;
+  /** Stops the applications and the stack's timers. */
+  stop(): void;
+}
+
+/** Sockets each app takes. */
+export function socketsNeeded(apps: readonly BoardApp[]): number {
+  return apps.reduce((n, app) => n + (app === 'http' ? NO_OF_HTTP_SESSIONS : DEFAULT_SERVICE_SOCKETS), 0);
+}
+
+/** Starts a board; throws RangeError when the options cannot work (e.g. too few sockets). */
+export function startBoard(o: BoardOptions): Board {
+  const needed = socketsNeeded(o.apps);
+  const sockets = o.sockets ?? Math.max(8, needed + 4);
+  if (sockets < needed) throw new RangeError(`the apps ${o.apps.join(',')} need ${needed} sockets, --sockets is ${sockets}`);
+  const tcp: Partial<TcpConfig> = { ...o.tcp, sockets };
+  if (o.mslSeconds !== undefined) {
+    tcp.mslMs = o.mslSeconds * 1000;
+    tcp.finWait2TimeoutMs = o.mslSeconds * 1000;
+  }
+  if (o.reuseTimeWait !== undefined) tcp.reuseTimeWaitSockets = o.reuseTimeWait;
+
+  const stack = new Stack({ mac: o.mac, clock: o.clock, random: o.random, log: o.log, address: o.address, netmask: o.netmask, gateway: o.gateway, tcp });
+  const start = o.clock.now();
+  const trace = o.trace;
+  if (trace) {
+    const t = () => Math.round(o.clock.now() - start);
+    stack.tcp.setObserver({
+      stateChanged: (socket, from, to) => trace(`{"t":${t()},"socket":${socket},"from":"${tcpStateName(from)}","to":"${tcpStateName(to)}"}`),
+      event: (socket, event, state) => trace(`{"t":${t()},"socket":${socket},"event":"${tcpEventName(event)}","state":"${tcpStateName(state)}"}`),
+    });
+  }
+  stack.start();
+  const api = stack.api;
+  const handles: { stop(): void }[] = [];
+  for (const app of o.apps) {
+    if (app === 'http') handles.push(startHttp(api, { board: stack.tcp, title: o.title }));
+    else if (app === 'echo') handles.push(startEcho(api));
+    else if (app === 'discard') handles.push(startDiscard(api));
+    else handles.push(startChargen(api));
+  }
+  return {
+    stack,
+    stop() {
+      for (const h of handles) h.stop();
+      stack.stop();
+    },
+  };
+}

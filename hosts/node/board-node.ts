@@ -1,0 +1,80 @@
+/**
+ * `xstcp board` on Node: the board of hosts/common/board.ts on a TAP device, a real clock
+ * and the OS's CSPRNG, until SIGINT/SIGTERM. Prints `ready` on stderr once the interface is
+ * up; with --trace, one JSON line per state change and listener event on stdout.
+ */
+import { captureMac } from '../common/capture.js';
+import { startBoard } from '../common/board.js';
+import type { MacDriver } from '../../src/host/mac.js';
+import type { BoardArgs } from './cli-args.js';
+import { PcapFile } from './pcap-file.js';
+import { RealClock } from './real-clock.js';
+import { CryptoRandom } from './random.js';
+import { TapMac } from './tap-mac.js';
+
+export function runBoardOnNode(args: BoardArgs): Promise<number> {
+  const clock = new RealClock();
+  let tap: TapMac;
+  let stopped = false;
+  let finish: (code: number) => void = () => {};
+  const done = new Promise<number>((resolve) => (finish = resolve));
+  try {
+    tap = TapMac.open(args.tap, args.mac, {
+      onError: (error) => {
+        process.stderr.write(`xstcp: TAP device ${args.tap} failed: ${error.message}\n`);
+        shutdown(1);
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`xstcp: cannot open TAP device ${args.tap}: ${(error as Error).message}\n`);
+    return Promise.resolve(1);
+  }
+
+  let pcap: PcapFile | undefined;
+  let mac: MacDriver = tap;
+  if (args.pcap) {
+    // Wall-clock timestamps: the real clock counts from process start.
+    pcap = new PcapFile(args.pcap, { epochMs: Date.now() - clock.now() });
+    const file = pcap;
+    mac = captureMac(tap, clock, (t, frame) => file.write(t, frame));
+  }
+
+  let board: ReturnType<typeof startBoard>;
+  try {
+    board = startBoard({
+      mac,
+      clock,
+      random: new CryptoRandom(),
+      log: (level, message) => {
+        if (level !== 'debug') process.stderr.write(`xstcp: ${level}: ${message}\n`);
+      },
+      address: args.address,
+      netmask: args.netmask,
+      gateway: args.gateway,
+      apps: args.apps,
+      sockets: args.sockets,
+      mslSeconds: args.mslSeconds,
+      reuseTimeWait: args.reuseTimeWait,
+      trace: args.trace ? (line) => process.stdout.write(`${line}\n`) : undefined,
+    });
+  } catch (error) {
+    process.stderr.write(`xstcp: ${(error as Error).message}\n`);
+    tap.close();
+    pcap?.close();
+    return Promise.resolve(2);
+  }
+
+  function shutdown(code: number): void {
+    if (stopped) return;
+    stopped = true;
+    board.stop();
+    tap.close();
+    pcap?.close();
+    clock.clearAll();
+    finish(code);
+  }
+  process.once('SIGINT', () => shutdown(0));
+  process.once('SIGTERM', () => shutdown(0));
+  process.stderr.write('ready\n');
+  return done;
+}
