@@ -1,0 +1,174 @@
+/**
+ * Character generator (RFC 864) on port 19: from the moment a connection is up it sends
+ * the classic rotating pattern until the peer closes, on a buffered socket. Whenever an
+ * acknowledgement frees room in the transmit buffer the listener fills it again.
+ *
+ * The pattern: the 95 printable ASCII characters (0x20-0x7e) in lines of 72, each line
+ * starting one character further on than the one before, every line ended by CR LF.
+ */
+import {
+  APP_ACCEPT,
+  APP_SENT_DATA,
+  TCP_BUF_CHECK,
+  TCP_BUF_SEND,
+  TCP_BUFFER,
+  TCP_DEF_MTU,
+  TCP_DEFAULT_TIMEOUT,
+  TCP_EVENT_ABORT,
+  TCP_EVENT_ACK,
+  TCP_EVENT_CLOSE,
+  TCP_EVENT_CLOSED,
+  TCP_EVENT_CONNECTED,
+  TCP_EVENT_CONREQ,
+  TCP_EVENT_DATA,
+  TCP_EVENT_PARTIAL_ACK,
+  TCP_EVENT_REGENERATE,
+  TCP_STATE_ESTABLISHED,
+  TCP_WINDOW_UPDATE,
+  TOS_MAXIMISE_THROUGHPUT,
+  type UTaskerTcp,
+} from '../api/tcp.js';
+import {
+  DEFAULT_SERVICE_SOCKETS,
+  driveBufferedTcp,
+  newServiceCounters,
+  openServiceSockets,
+  type BufferedService,
+  type BufferedServiceOptions,
+  type ServiceCounters,
+} from './buffered.js';
+
+export const CHARGEN_PORT = 19;
+/** Printable characters per line. */
+export const CHARGEN_LINE_CHARS = 72;
+/** Bytes per line including CR LF. */
+export const CHARGEN_LINE_BYTES = CHARGEN_LINE_CHARS + 2;
+/** The printable ASCII characters, 0x20 to 0x7e. */
+export const CHARGEN_CHARACTERS = 95;
+const FIRST_PRINTABLE = 0x20;
+const CR = 0x0d;
+const LF = 0x0a;
+
+/** Byte `position` (counted from the start of the connection) of the pattern. */
+export function chargenByte(position: number): number {
+  const line = Math.floor(position / CHARGEN_LINE_BYTES);
+  const column = position - line * CHARGEN_LINE_BYTES;
+  if (column === CHARGEN_LINE_CHARS) return CR;
+  if (column === CHARGEN_LINE_CHARS + 1) return LF;
+  return FIRST_PRINTABLE + ((line + column) % CHARGEN_CHARACTERS);
+}
+
+/** Writes pattern bytes [position, position + n) into `out` at `at`. */
+export function fillChargen(position: number, out: Uint8Array, at: number, n: number): void {
+  const line = Math.floor(position / CHARGEN_LINE_BYTES);
+  let column = position - line * CHARGEN_LINE_BYTES;
+  // The character at a column is (line + column) mod 95 from the first printable one.
+  let char = (line + Math.min(column, CHARGEN_LINE_CHARS)) % CHARGEN_CHARACTERS;
+  const end = at + n;
+  for (let i = at; i < end; i++) {
+    if (column < CHARGEN_LINE_CHARS) {
+      out[i] = FIRST_PRINTABLE + char;
+      char = char === CHARGEN_CHARACTERS - 1 ? 0 : char + 1;
+      column++;
+    } else if (column === CHARGEN_LINE_CHARS) {
+      out[i] = CR;
+      column++;
+    } else {
+      out[i] = LF;
+      column = 0;
+      // Next line starts one further than this one did: this line's start + 1 = char − 71.
+      char = (char + CHARGEN_CHARACTERS - CHARGEN_LINE_CHARS + 1) % CHARGEN_CHARACTERS;
+    }
+  }
+}
+
+export interface ChargenCounters extends ServiceCounters {
+  /** Bytes queued on the connection most recently ended (closed or aborted). */
+  lastConnectionBytes: number;
+}
+
+interface ChargenConnection {
+  /** Pattern bytes queued so far on this connection. */
+  position: number;
+  /** The peer closed: nothing more is queued, the stack sends our FIN after what is buffered. */
+  closing: boolean;
+}
+
+export function startChargen(api: UTaskerTcp, options: BufferedServiceOptions = {}): BufferedService<ChargenCounters> {
+  const port = options.port ?? CHARGEN_PORT;
+  const bufferSize = options.bufferSize ?? TCP_BUFFER;
+  const maxWindow = options.maxWindow ?? TCP_DEF_MTU;
+  const onEvent = options.onEvent;
+  const counters: ChargenCounters = { ...newServiceCounters(), lastConnectionBytes: 0 };
+  const connections = new Map<number, ChargenConnection>();
+  // One scratch for all sockets: fnSendBufTCP copies the bytes into the socket's buffer.
+  const scratch = new Uint8Array(Number.isInteger(bufferSize) && bufferSize > 0 && bufferSize <= 0xffff ? bufferSize : 1);
+
+  /** Fills the transmit buffer with the next pattern bytes; returns fnSendBufTCP's result. */
+  function refill(socket: number, conn: ChargenConnection): number {
+    if (conn.closing || api.fnGetTCP_state(socket) !== TCP_STATE_ESTABLISHED) return 0;
+    const free = api.fnSendBufTCP(socket, null, 0, TCP_BUF_CHECK);
+    const n = Math.min(free, scratch.length);
+    if (n <= 0) return 0;
+    fillChargen(conn.position, scratch, 0, n);
+    conn.position += n;
+    counters.bytesOut += n;
+    return api.fnSendBufTCP(socket, scratch, n, TCP_BUF_SEND);
+  }
+
+  function fnChargenListener(Socket: number, ucEvent: number, _ucIp_Data: Uint8Array | null, usPortLen: number): number {
+    const conn = connections.get(Socket);
+    if (conn === undefined) return APP_ACCEPT;
+    onEvent?.(Socket, ucEvent, usPortLen);
+    switch (ucEvent) {
+      case TCP_EVENT_CONREQ:
+        return APP_ACCEPT;
+      case TCP_EVENT_CONNECTED:
+        counters.connections++;
+        conn.position = 0;
+        conn.closing = false;
+        return refill(Socket, conn) > 0 ? APP_SENT_DATA : APP_ACCEPT;
+      case TCP_EVENT_DATA:
+        counters.bytesIn += usPortLen; // RFC 864: whatever the peer sends is thrown away
+        return APP_ACCEPT;
+      case TCP_EVENT_ACK:
+      case TCP_EVENT_PARTIAL_ACK:
+      case TCP_EVENT_REGENERATE:
+      case TCP_WINDOW_UPDATE: {
+        const answer = driveBufferedTcp(api, Socket, ucEvent, usPortLen) ?? APP_ACCEPT;
+        return refill(Socket, conn) > 0 ? answer | APP_SENT_DATA : answer;
+      }
+      case TCP_EVENT_CLOSE:
+        conn.closing = true;
+        return APP_ACCEPT;
+      case TCP_EVENT_CLOSED:
+      case TCP_EVENT_ABORT:
+        if (ucEvent === TCP_EVENT_CLOSED) counters.closed++;
+        else counters.aborted++;
+        counters.lastConnectionBytes = conn.position;
+        conn.position = 0;
+        conn.closing = false;
+        api.fnTCP_Listen(Socket, 0, maxWindow);
+        return APP_ACCEPT;
+      default:
+        return APP_ACCEPT;
+    }
+  }
+
+  const opened = openServiceSockets(api, TOS_MAXIMISE_THROUGHPUT, {
+    port, count: options.sockets ?? DEFAULT_SERVICE_SOCKETS, bufferSize, maxWindow, idleTimeout: options.idleTimeout ?? TCP_DEFAULT_TIMEOUT,
+  }, fnChargenListener);
+  for (const socket of opened.sockets) connections.set(socket, { position: 0, closing: false });
+  const sockets = opened.sockets;
+  return {
+    port,
+    sockets,
+    error: opened.error,
+    counters,
+    stop() {
+      for (const socket of sockets) api.fnReleaseTCP_Socket(socket);
+      connections.clear();
+      sockets.length = 0;
+    },
+  };
+}
