@@ -21,6 +21,9 @@ function peerMss(core: TcpCore, seg: TcpSegment): number {
 function acceptPeerSyn(core: TcpCore, s: TcpSocket, seg: TcpSegment): void {
   s.irs = seg.seq;
   s.rcvNxt = seqAdd(seg.seq, 1);
+  // An edge recorded from our own SYN (sent while RCV.NXT was still 0) belongs to no
+  // sequence space of the peer's: start the window bookkeeping afresh.
+  s.rcvAdvEdge = undefined;
   s.peerMss = peerMss(core, seg);
   s.sndWnd = seg.window;
   s.maxSndWnd = Math.max(s.maxSndWnd, seg.window);
