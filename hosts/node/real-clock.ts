@@ -3,6 +3,14 @@ import type { Clock, TimerId } from '../../src/host/clock.js';
 /** Longest delay setTimeout honours; larger ones are silently cut to 1 ms by Node. */
 export const MAX_TIMEOUT_MS = 0x7fffffff;
 
+/** A pending timer: setTimeout for a delay, setImmediate for "now". */
+type Handle = { kind: 'timeout'; handle: ReturnType<typeof setTimeout> } | { kind: 'immediate'; handle: ReturnType<typeof setImmediate> };
+
+function cancel(h: Handle): void {
+  if (h.kind === 'timeout') clearTimeout(h.handle);
+  else clearImmediate(h.handle);
+}
+
 export interface RealClockOptions {
   /** Timers do not keep the process alive (tests; hosts that exit when their I/O ends). */
   unref?: boolean;
@@ -10,11 +18,12 @@ export interface RealClockOptions {
 
 /**
  * Wall time for the stack on Node: a monotonic millisecond counter (performance.now(),
- * unaffected by changes of the system clock) and one-shot timers on setTimeout. Idle
+ * unaffected by changes of the system clock) and one-shot timers on setTimeout (setImmediate
+ * for timers already due). Idle
  * costs nothing: between timers the process sleeps in the event loop.
  */
 export class RealClock implements Clock {
-  private readonly timers = new Map<TimerId, ReturnType<typeof setTimeout>>();
+  private readonly timers = new Map<TimerId, Handle>();
   private readonly unref: boolean;
   private nextId = 1;
 
@@ -35,7 +44,7 @@ export class RealClock implements Clock {
   clearTimer(id: TimerId): void {
     const handle = this.timers.get(id);
     if (handle === undefined) return;
-    clearTimeout(handle);
+    cancel(handle);
     this.timers.delete(id);
   }
 
@@ -46,11 +55,22 @@ export class RealClock implements Clock {
 
   /** Clears every pending timer (shutdown: a forgotten timer would keep the process alive). */
   clearAll(): void {
-    for (const handle of this.timers.values()) clearTimeout(handle);
+    for (const handle of this.timers.values()) cancel(handle);
     this.timers.clear();
   }
 
   private arm(id: TimerId, atMs: number, fire: () => void): void {
+    if (atMs <= this.now()) {
+      // Due now (a task activated by a received frame): setTimeout(0) would cost a whole
+      // millisecond of latency per frame; setImmediate runs right after this I/O turn.
+      const handle = setImmediate(() => {
+        this.timers.delete(id);
+        fire();
+      });
+      if (this.unref) handle.unref();
+      this.timers.set(id, { kind: 'immediate', handle });
+      return;
+    }
     // Whole milliseconds, rounded up: Node timers count from the loop's cached time, so
     // they can fire a little before `atMs` on this clock; then we wait out the rest.
     const delay = Math.min(MAX_TIMEOUT_MS, Math.max(0, Math.ceil(atMs - this.now())));
@@ -63,6 +83,6 @@ export class RealClock implements Clock {
       fire();
     }, delay);
     if (this.unref) handle.unref();
-    this.timers.set(id, handle);
+    this.timers.set(id, { kind: 'timeout', handle });
   }
 }
