@@ -15,7 +15,8 @@ import {
   TCP_STATE_LISTEN,
 } from '../../src/api/tcp.js';
 import { tcpStateName } from '../../src/net/tcp/types.js';
-import { EVENT_NAMES, httpGet, parseHttpResponse } from './client.js';
+import { httpGet, parseHttpResponse } from '../../hosts/sim/tcp-client.js';
+import { tcpEventName } from '../../src/api/tcp.js';
 import { CLIENT_ADDR, SERVER_IP, boards, runUntil } from './sim.js';
 import { plus, tcpSegmentOf, type WireSegment } from './wire.js';
 
@@ -34,7 +35,7 @@ function closeScenario(onPeerClose: 'accept' | 'half-close') {
   const http = startHttp(server.api, {
     board: server.tcp,
     onEvent: (socket, event) => serverEvents.push({
-      t: clock.now(), socket, event: EVENT_NAMES[event], state: tcpStateName(server.api.fnGetTCP_state(socket)),
+      t: clock.now(), socket, event: tcpEventName(event), state: tcpStateName(server.api.fnGetTCP_state(socket)),
     }),
   });
   const c = httpGet(client.api, clock, SERVER_IP, '/bytes/3000', { request: REQUEST, onPeerClose });
@@ -88,10 +89,10 @@ describe("the seed's HTTP 1.0 close on the wire (pcap)", () => {
     // The listener's view: the last TCP_EVENT_ACK made it close (the FIN left at that instant),
     // the peer's FIN in FIN_WAIT_2 gave no TCP_EVENT_CLOSE, TCP_EVENT_CLOSED came in TIME_WAIT.
     const mine = serverEvents.filter((e) => e.socket === serverEvents.find((x) => x.event === 'TCP_EVENT_CONREQ')!.socket);
-    const lastAckEvent = mine.filter((e) => e.event === EVENT_NAMES[TCP_EVENT_ACK]).pop()!;
+    const lastAckEvent = mine.filter((e) => e.event === tcpEventName(TCP_EVENT_ACK)).pop()!;
     expect(lastAckEvent.t).toBe(segments[finIndex].t);
-    expect(mine.map((e) => e.event)).not.toContain(EVENT_NAMES[TCP_EVENT_CLOSE]);
-    const closed = mine.filter((e) => e.event === EVENT_NAMES[TCP_EVENT_CLOSED]);
+    expect(mine.map((e) => e.event)).not.toContain(tcpEventName(TCP_EVENT_CLOSE));
+    const closed = mine.filter((e) => e.event === tcpEventName(TCP_EVENT_CLOSED));
     expect(closed).toEqual([{ t: segments[finIndex + 3].t, socket: lastAckEvent.socket, event: 'TCP_EVENT_CLOSED', state: 'TIME_WAIT' }]);
     expect(server.api.fnGetTCP_state(lastAckEvent.socket)).toBe(TCP_STATE_LISTEN);
     expect(http.counters).toMatchObject({ closed: 1, aborted: 0 });

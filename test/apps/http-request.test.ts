@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { parseRequestHead } from '../../src/apps/http-request.js';
-import { ascii } from './client.js';
+import { ascii } from '../../hosts/sim/tcp-client.js';
 
 const parse = (s: string) => {
   const b = ascii(s);

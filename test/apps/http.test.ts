@@ -14,7 +14,7 @@ import {
   TCP_STATE_LISTEN,
 } from '../../src/api/tcp.js';
 import { UTASKER_CODE_COMPAT } from '../../src/net/tcp/config.js';
-import { TcpClient, httpGet, parseHttpResponse, text } from './client.js';
+import { TcpClient, httpGet, parseHttpResponse, text } from '../../hosts/sim/tcp-client.js';
 import { CLIENT_ADDR, SERVER_ADDR, SERVER_IP, boards, runUntil } from './sim.js';
 import { plus, recordSegments } from './wire.js';
 

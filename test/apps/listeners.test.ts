@@ -39,7 +39,7 @@ import { startDiscard } from '../../src/apps/discard.js';
 import { startEcho } from '../../src/apps/echo.js';
 import { startHttp } from '../../src/apps/http.js';
 import type { TcpListener } from '../../src/net/tcp/types.js';
-import { ascii, text } from './client.js';
+import { ascii, text } from '../../hosts/sim/tcp-client.js';
 
 const PEER = new Uint8Array([198, 18, 0, 1]);
 

@@ -7,7 +7,7 @@ import { HttpResponse, errorResponse, patternBody } from '../../src/apps/http-re
 import { CHARGEN_LINE_BYTES, chargenByte, fillChargen } from '../../src/apps/chargen.js';
 import { renderStatusPage } from '../../src/apps/status-page.js';
 import { TcpState } from '../../src/net/tcp/types.js';
-import { ascii, text } from './client.js';
+import { ascii, text } from '../../hosts/sim/tcp-client.js';
 
 /** RFC 864: the 95 printing characters in order, as a ring; line N holds ring[N .. N+71], then CR LF. */
 const RING = Array.from({ length: 95 }, (_, i) => String.fromCharCode(0x20 + i)).join('');

@@ -6,7 +6,7 @@ import { startChargen } from '../../src/apps/chargen.js';
 import { startDiscard } from '../../src/apps/discard.js';
 import { startEcho } from '../../src/apps/echo.js';
 import { TCP_STATE_LISTEN } from '../../src/api/tcp.js';
-import { TcpClient, type ByteSource } from './client.js';
+import { TcpClient, type ByteSource } from '../../hosts/sim/tcp-client.js';
 import { SERVER_IP, boards, runUntil } from './sim.js';
 
 const MB = 1 << 20;

@@ -15,7 +15,6 @@ import {
   TCP_BUF_SEND,
   TCP_EVENT_ABORT,
   TCP_EVENT_ACK,
-  TCP_EVENT_ARP_RESOLUTION_FAILED,
   TCP_EVENT_CLOSE,
   TCP_EVENT_CLOSED,
   TCP_EVENT_CONNECTED,
@@ -25,28 +24,13 @@ import {
   TCP_EVENT_REGENERATE,
   TCP_STATE_CLOSE_WAIT,
   TCP_STATE_ESTABLISHED,
-  TCP_WINDOW_PROBE,
   TCP_WINDOW_UPDATE,
   TOS_MINIMISE_DELAY,
   type UTaskerTcp,
+  tcpEventName,
 } from '../../src/api/tcp.js';
 import { driveBufferedTcp } from '../../src/apps/buffered.js';
 import { tcpStateName } from '../../src/net/tcp/types.js';
-
-export const EVENT_NAMES: Record<number, string> = {
-  [TCP_EVENT_ABORT]: 'TCP_EVENT_ABORT',
-  [TCP_EVENT_CONNECTED]: 'TCP_EVENT_CONNECTED',
-  [TCP_EVENT_ACK]: 'TCP_EVENT_ACK',
-  [TCP_EVENT_DATA]: 'TCP_EVENT_DATA',
-  [TCP_EVENT_CLOSE]: 'TCP_EVENT_CLOSE',
-  [TCP_EVENT_CLOSED]: 'TCP_EVENT_CLOSED',
-  [TCP_EVENT_REGENERATE]: 'TCP_EVENT_REGENERATE',
-  [TCP_EVENT_CONREQ]: 'TCP_EVENT_CONREQ',
-  [TCP_EVENT_ARP_RESOLUTION_FAILED]: 'TCP_EVENT_ARP_RESOLUTION_FAILED',
-  [TCP_EVENT_PARTIAL_ACK]: 'TCP_EVENT_PARTIAL_ACK',
-  [TCP_WINDOW_UPDATE]: 'TCP_WINDOW_UPDATE',
-  [TCP_WINDOW_PROBE]: 'TCP_WINDOW_PROBE',
-};
 
 /** Bytes to send, produced on demand (so megabytes need no memory). */
 export interface ByteSource {
@@ -194,7 +178,7 @@ export class TcpClient {
   }
 
   private readonly listener = (socket: number, event: number, data: Uint8Array | null, portLen: number): number => {
-    this.events.push({ t: this.options.clock.now(), event: EVENT_NAMES[event] ?? `event ${event}`, state: tcpStateName(this.api.fnGetTCP_state(socket)), portLen });
+    this.events.push({ t: this.options.clock.now(), event: tcpEventName(event), state: tcpStateName(this.api.fnGetTCP_state(socket)), portLen });
     switch (event) {
       case TCP_EVENT_CONREQ:
         return APP_REJECT; // a client takes no incoming connections
