@@ -18,7 +18,7 @@ function demo(args: DemoArgs): number | Promise<number> {
     writeFileSync(args.pcap, result.pcap);
     process.stdout.write(`capture written to ${args.pcap} (read it with: tshark -r ${args.pcap})\n`);
   }
-  return result.pingReplies > 0 ? 0 : 1;
+  return result.pingReplies > 0 && result.scenarioOk ? 0 : 1;
 }
 
 export function main(argv: string[]): number | Promise<number> {

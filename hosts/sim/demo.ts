@@ -12,6 +12,7 @@ import { PcapBuffer } from '../common/pcap.js';
 import { SimLan } from './lan.js';
 import { VirtualClock } from './virtual-clock.js';
 import type { Impairments } from './impairments.js';
+import { runScenario } from './scenario.js';
 
 export interface SimDemoOptions {
   seed?: number;
@@ -23,6 +24,7 @@ export interface SimDemoResult {
   pcap: Uint8Array;
   pingsSent: number;
   pingReplies: number;
+  scenarioOk: boolean;
 }
 
 const addr = (s: string) => parseIpv4Address(s)!;
@@ -66,5 +68,15 @@ export function runSimDemo(o: SimDemoOptions): SimDemoResult {
   o.print(formatCounters(server.counters.snapshot()));
   client.stop();
   server.stop();
-  return { pcap: pcap.toBytes(), pingsSent: pings, pingReplies: replies };
+
+  o.print('');
+  o.print(`TCP between two boards (HTTP, echo, discard, chargen), same LAN settings, seed ${seed}:`);
+  const scenario = runScenario({ seed, impairments });
+  for (const step of scenario.steps) {
+    o.print(`  ${step.ok ? 'ok  ' : 'FAIL'} ${step.name.padEnd(22)} ${String(step.bytes).padStart(7)} bytes in ${step.ms} ms of virtual time${step.detail ? ` (${step.detail})` : ''}`);
+  }
+  const closing = scenario.trace.filter((l) => l.startsWith('server ')).slice(0, 40).filter((l) => /FIN_WAIT|CLOSING|TIME_WAIT|TCP_EVENT_CLOSED|TCP_EVENT_ACK/.test(l)).slice(0, 6);
+  o.print('the server\'s first close, from its trace:');
+  for (const line of closing) o.print(`  ${line.slice('server '.length)}`);
+  return { pcap: scenario.pcap, pingsSent: pings, pingReplies: replies, scenarioOk: scenario.steps.every((st) => st.ok) };
 }
