@@ -5,6 +5,7 @@ import { parseMac } from '../src/net/wire/ethernet.js';
 import { SimLan } from '../hosts/sim/lan.js';
 import { VirtualClock } from '../hosts/sim/virtual-clock.js';
 import { measure, row } from './harness.js';
+import { runScenario } from '../hosts/sim/scenario.js';
 
 function lanWithPorts(boards: boolean) {
   const clock = new VirtualClock(0);
@@ -50,5 +51,24 @@ export function runSimBenchmarks(): string[] {
     if (replies < ROUNDS - 1) throw new Error(`only ${replies} replies`);
     return ROUNDS;
   });
-  return ['| stack benchmark | median | ratio |', '|---|---|---|', row(bare), row(ping, bare)];
+  // Baseline for bulk transfers: the LAN alone carrying full-size frames, no stack.
+  const BULK = 1_000_000;
+  const frames = measure('sim LAN: 1514-byte frames', 'B', () => {
+    const { clock, macA, macB } = lanWithPorts(false);
+    const frame = new Uint8Array(1514);
+    frame.set(parseMac('02:00:00:00:00:02')!, 0);
+    let moved = 0;
+    for (let sent = 0; sent < BULK; sent += 1460) {
+      macA.transmit(frame);
+      clock.advance(1);
+      if (macB.receive()) moved += 1460;
+    }
+    return moved;
+  }, 5);
+  const scenario = measure('scenario: HTTP+echo+discard+chargen, 1 MB each', 'B', () => {
+    const r = runScenario({ seed: 1, size: BULK, impairments: {} });
+    if (!r.steps.every((s) => s.ok)) throw new Error('scenario failed');
+    return r.steps.reduce((n, s) => n + s.bytes, 0);
+  }, 5);
+  return ['| stack benchmark | median | ratio |', '|---|---|---|', row(bare), row(ping, bare), row(frames), row(scenario, frames)];
 }
