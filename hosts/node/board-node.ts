@@ -6,7 +6,7 @@
 import { captureMac } from '../common/capture.js';
 import { startBoard } from '../common/board.js';
 import type { MacDriver } from '../../src/host/mac.js';
-import type { BoardArgs } from './cli-args.js';
+import type { BoardArgs } from '../common/cli-args.js';
 import { PcapFile } from './pcap-file.js';
 import { RealClock } from './real-clock.js';
 import { CryptoRandom } from './random.js';

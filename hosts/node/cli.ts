@@ -3,9 +3,10 @@
  * Bad arguments print a message and exit with code 2.
  */
 import { writeFileSync } from 'node:fs';
-import { parseArgs, USAGE, type DemoArgs } from './cli-args.js';
+import { parseArgs, USAGE, type DemoArgs } from '../common/cli-args.js';
 import { runSimDemo } from '../sim/demo.js';
 import { runBoardOnNode } from './board-node.js';
+import { runBoardOnXs } from './board-xs.js';
 import { runTapDemo, tapUnavailableReason } from './demo-tap.js';
 
 function demo(args: DemoArgs): number | Promise<number> {
@@ -35,10 +36,7 @@ export function main(argv: string[]): number | Promise<number> {
     case 'demo':
       return demo(args);
     case 'board':
-      if (args.engine === 'xs') {
-        process.stderr.write('xstcp: --engine xs is not available yet\n');
-        return 1;
-      }
+      if (args.engine === 'xs') return runBoardOnXs(args, argv.slice(1));
       return runBoardOnNode(args);
   }
 }

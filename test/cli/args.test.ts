@@ -1,4 +1,4 @@
-import { parseArgs, type BoardArgs } from '../../hosts/node/cli-args.js';
+import { parseArgs, type BoardArgs } from '../../hosts/common/cli-args.js';
 
 const board = (...extra: string[]) => parseArgs(['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', ...extra]);
 

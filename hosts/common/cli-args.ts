@@ -5,7 +5,7 @@
 import { parseCidr, parseIpv4Address, formatIpv4 } from '../../src/net/wire/ipv4-address.js';
 import { parseMac } from '../../src/net/wire/ethernet.js';
 
-import { BOARD_APPS as APPS, type BoardApp as AppName } from '../common/board.js';
+import { BOARD_APPS as APPS, type BoardApp as AppName } from './board.js';
 
 export interface BoardArgs {
   command: 'board';

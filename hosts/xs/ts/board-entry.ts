@@ -1,0 +1,119 @@
+/**
+ * `xstcp board` on the XS host: the board of hosts/common/board.ts (the stack with its
+ * apps) on a TAP device through the native host module, the host's monotonic clock and
+ * timers, and the kernel's CSPRNG. Same flags, trace format and messages as the Node
+ * host (hosts/node/board-node.ts):
+ *
+ *   xstcp-xs [--xsbug HOST:PORT] [--memory] dist/hosts/xs/ts/board-entry.js \
+ *            --tap NAME --ip A.B.C.D/N [--gateway ...] [--mac ...] [--app ...] [--sockets N]
+ *            [--msl S] [--reuse-time-wait on|off] [--trace] [--pcap FILE]
+ *
+ * (--engine, --xsbug and --memory are accepted and ignored here: they are the host's.)
+ * Prints `ready` on stderr once the interface is up; with --trace one JSON line per state
+ * change and listener event on stdout; stops cleanly on SIGINT/SIGTERM (exit code 0).
+ * Bad arguments: message and exit code 2; a TAP device that cannot be opened: exit 1.
+ */
+import { parseArgs, USAGE } from '../../common/cli-args.js';
+import { captureMac } from '../../common/capture.js';
+import { startBoard, type Board } from '../../common/board.js';
+import { PcapWriter } from '../../common/pcap.js';
+import type { MacDriver } from '../../../src/host/mac.js';
+import { installXsAccelerators } from './accelerators.js';
+import { XsClock } from './xs-clock.js';
+import { XsRandom } from './xs-random.js';
+import { XsTapMac } from './xs-tap-mac.js';
+
+function printMemory(label: string): void {
+  xsHost.gc();
+  const m = xsHost.memory();
+  xsHost.writeError(`xstcp: memory ${label}: chunks ${m.chunks} bytes (peak ${m.chunksPeak}), slots ${m.slots} x ${m.slotSize} bytes (peak ${m.slotsPeak})\n`);
+}
+
+function main(argv: readonly string[]): void {
+  const parsed = parseArgs(['board', ...argv]);
+  if (!parsed.ok || parsed.args.command !== 'board') {
+    xsHost.writeError(`xstcp: ${parsed.ok ? 'board options expected' : parsed.error}\n${USAGE}\n`);
+    xsHost.exit(2);
+    return;
+  }
+  const args = parsed.args;
+  installXsAccelerators();
+  const clock = new XsClock();
+  let tap: XsTapMac;
+  let board: Board | undefined;
+  let pcapFd = -1;
+  let stopped = false;
+
+  function shutdown(code: number): void {
+    if (stopped) return;
+    stopped = true;
+    board?.stop();
+    tap.close();
+    if (pcapFd >= 0) xsHost.fileClose(pcapFd);
+    clock.clearAll();
+    if (xsHost.memoryFlag) printMemory('at stop');
+    xsHost.exit(code);
+  }
+
+  try {
+    tap = XsTapMac.open(args.tap, args.mac, {
+      onError: (error) => {
+        xsHost.writeError(`xstcp: TAP device ${args.tap} failed: ${error.message}\n`);
+        shutdown(1);
+      },
+    });
+  } catch (error) {
+    xsHost.writeError(`xstcp: cannot open TAP device ${args.tap}: ${(error as Error).message}\n`);
+    xsHost.exit(1);
+    return;
+  }
+
+  let mac: MacDriver = tap;
+  if (args.pcap !== undefined) {
+    try {
+      pcapFd = xsHost.fileCreate(args.pcap);
+    } catch (error) {
+      xsHost.writeError(`xstcp: ${(error as Error).message}\n`);
+      tap.close();
+      xsHost.exit(1);
+      return;
+    }
+    // Wall-clock timestamps: the host clock counts from an arbitrary origin.
+    const writer = new PcapWriter({ epochMs: Date.now() - clock.now() });
+    const fd = pcapFd;
+    xsHost.fileWrite(fd, writer.header());
+    mac = captureMac(tap, clock, (t, frame) => void xsHost.fileWrite(fd, writer.record(t, frame)));
+  }
+
+  try {
+    board = startBoard({
+      mac,
+      clock,
+      random: new XsRandom(),
+      log: (level, message) => {
+        if (level !== 'debug') xsHost.writeError(`xstcp: ${level}: ${message}\n`);
+      },
+      address: args.address,
+      netmask: args.netmask,
+      gateway: args.gateway,
+      apps: args.apps,
+      sockets: args.sockets,
+      mslSeconds: args.mslSeconds,
+      reuseTimeWait: args.reuseTimeWait,
+      trace: args.trace ? (line) => xsHost.write(`${line}\n`) : undefined,
+    });
+  } catch (error) {
+    xsHost.writeError(`xstcp: ${(error as Error).message}\n`);
+    tap.close();
+    if (pcapFd >= 0) xsHost.fileClose(pcapFd);
+    clock.clearAll();
+    xsHost.exit(2);
+    return;
+  }
+
+  xsHost.onSignal = () => shutdown(0);
+  if (xsHost.memoryFlag) printMemory('after start');
+  xsHost.writeError('ready\n');
+}
+
+main(xsHost.args);
