@@ -7,6 +7,7 @@ import { parseTcp, emitTcp, TCP_ACK, TCP_PSH } from '../src/net/wire/tcp.js';
 import { parseIpv4, emitIpv4Header, IPPROTO_TCP } from '../src/net/wire/ipv4.js';
 import { measure, row } from './harness.js';
 import { runSimBenchmarks } from './sim.js';
+import { runXsBenchmarks } from './xs.js';
 
 const PAYLOAD = 1460;
 const ITER = 20_000;
@@ -56,5 +57,5 @@ function codecBenchmarks(): string[] {
   return ['| benchmark | median | ratio |', '|---|---|---|', row(naive), row(sum, naive), row(parse, naive), row(emit, naive)];
 }
 
-const lines = [...codecBenchmarks(), '', ...runSimBenchmarks()];
+const lines = [...codecBenchmarks(), '', ...runSimBenchmarks(), '', ...runXsBenchmarks()];
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -23,6 +23,12 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     for (const line of result.trace) print(line);
     return result.pcap;
   },
+  /** The same with 200 kB transfers on a clean LAN: the benchmarks' CPU comparison. */
+  bulk: (seed, print) => {
+    const result = runScenario({ seed, size: 200_000, impairments: {} });
+    for (const step of result.steps) print(`step ${step.name} ${step.ok ? 'ok' : `FAILED ${step.detail}`} ${step.bytes} bytes ${step.ms} ms`);
+    return result.pcap;
+  },
 };
 
 export function scenarioNames(): string[] {
