@@ -146,6 +146,12 @@ describe('SYN flood (RFC 4987 recycling)', () => {
     h.expectSent({ flags: 'SA', dstPort: 1001 });
     h.expectSent({ flags: 'SA', dstPort: 1002 });
     h.takeEvents();
+    // Younger than synFloodRecycleAgeMs (1 s): a burst of real clients is not recycled, the SYN is refused.
+    h.recv({ flags: 'S', seq: 250, src: PEER2, srcPort: 1999 });
+    h.expectSent({ flags: 'RA', ack: 251, dstPort: 1999 });
+    h.advance(950);
+    h.skip(); // SYN+ACK retransmissions of the half-open pair
+    h.takeEvents();
     h.recv({ flags: 'S', seq: 300, src: PEER2, srcPort: 2000 });
     expect(h.takeEvents().map((e) => [e.socket, e.event, e.state, e.portLen])).toEqual([
       [a, TCP_EVENT_ABORT, 'LISTEN', 1001], [a, TCP_EVENT_CONREQ, 'LISTEN', 2000],

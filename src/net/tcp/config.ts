@@ -62,6 +62,12 @@ export interface TcpConfig {
   rfc6528Isn: boolean;
   /** Under a SYN flood the oldest half-open connection of the port is recycled (RFC 4987). */
   synFloodRecycle: boolean;
+  /**
+   * Only half-open connections at least this old are recycled. A burst of real clients
+   * completes its handshakes within a round trip; a flood's entries wait out SYN+ACK
+   * retransmissions. Without the threshold a burst resets its own connections.
+   */
+  synFloodRecycleAgeMs: number;
   /** Data the peer sends after our FIN (FIN_WAIT_1/2) reaches the application. */
   deliverDataAfterFin: boolean;
   /** A bare SYN in SYN_SENT starts a simultaneous open (RFC 9293); off = ignored (µTasker). */
@@ -99,6 +105,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   reassemblyMaxSegments: 8,
   rfc6528Isn: true,
   synFloodRecycle: true,
+  synFloodRecycleAgeMs: 1000,
   deliverDataAfterFin: true,
   simultaneousOpen: true,
   congestionControl: true,
@@ -162,6 +169,7 @@ export function resolveTcpConfig(partial: Partial<TcpConfig> = {}): TcpConfig {
     reassemblyMaxSegments: Math.floor(finiteIn(p.reassemblyMaxSegments, 0, 64, d.reassemblyMaxSegments)),
     rfc6528Isn: bool(p.rfc6528Isn, d.rfc6528Isn),
     synFloodRecycle: bool(p.synFloodRecycle, d.synFloodRecycle),
+    synFloodRecycleAgeMs: finiteIn(p.synFloodRecycleAgeMs, 0, 3_600_000, d.synFloodRecycleAgeMs),
     deliverDataAfterFin: bool(p.deliverDataAfterFin, d.deliverDataAfterFin),
     simultaneousOpen: bool(p.simultaneousOpen, d.simultaneousOpen),
     congestionControl: bool(p.congestionControl, d.congestionControl),

@@ -65,7 +65,7 @@ export function recycleHalfOpen(core: TcpCore, localPort: number): TcpSocket | u
     if (s.state !== TcpState.SynReceived || !s.passiveOpen || s.localPort !== localPort) continue;
     if (oldest === undefined || s.openedAt < oldest.openedAt) oldest = s;
   }
-  if (oldest === undefined) return undefined;
+  if (oldest === undefined || core.now() - oldest.openedAt < core.config.synFloodRecycleAgeMs) return undefined;
   core.counters.inc('tcp.half-open-recycled');
   core.endConnection(oldest, TcpState.Listen);
   core.notifyPeer(oldest, TcpEvent.Abort);
