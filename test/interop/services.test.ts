@@ -1,0 +1,99 @@
+/**
+ * Echo (RFC 862), discard (RFC 863) and chargen (RFC 864) on the board, with clients of
+ * the Linux kernel (fixtures/kernel-peer.mjs, Node `net` in the namespace), and ping.
+ * Byte counts are checked on both sides: the client's, and the board's own socket table
+ * (the status page's bytes in/out counters, which count each byte once, not repeats).
+ */
+import {
+  BOARD_IP,
+  describeIf,
+  ensureBuilt,
+  interopMissingReason,
+  interopNamespace,
+  kernelPeer,
+  killAllBoards,
+  killAllFixtures,
+  Namespaces,
+  removeStaleNamespaces,
+  runInNetns,
+  startBoard,
+  statusPage,
+  type BoardProcess,
+} from './helpers.js';
+
+const MB = 1_000_000;
+
+describeIf(interopMissingReason(['curl']), 'interop: echo, discard, chargen and ping against the kernel', () => {
+  const namespaces = new Namespaces();
+  let board: BoardProcess | undefined;
+
+  beforeAll(() => {
+    removeStaleNamespaces();
+    ensureBuilt();
+  }, 300000);
+
+  afterEach(async () => {
+    if (board !== undefined) await board.stop().catch(() => board?.kill());
+    board = undefined;
+  }, 15000);
+
+  afterAll(async () => {
+    await killAllFixtures();
+    await killAllBoards();
+    namespaces.removeAll();
+  }, 30000);
+
+  it('echoes 1 MB byte-exact (port 7)', async () => {
+    const netns = interopNamespace(namespaces, 'echo');
+    board = await startBoard(netns, ['--app', 'http,echo']);
+    const done = await kernelPeer(netns, ['echo', String(MB)], 60000).waitFor('done', 58000);
+    expect(done).toMatchObject({ bytes: MB, overflow: 0, equal: true });
+    const echo = statusPage(netns).rows.filter((r) => r.localPort === 7);
+    expect(echo.reduce((n, r) => n + r.bytesIn, 0)).toBe(MB);
+    expect(echo.reduce((n, r) => n + r.bytesOut, 0)).toBe(MB);
+    console.log(`interop: echo of 1 MB in ${done.ms} ms`);
+  }, 90000);
+
+  it('discards 50 MB (port 9) and generates 50 MB (port 19) at the same time, every byte counted and the pattern checked', async () => {
+    const netns = interopNamespace(namespaces, 'bulk');
+    board = await startBoard(netns, ['--app', 'http,discard,chargen']);
+    // Both bulk transfers at once: each is bounded by one round trip per window, not by CPU.
+    const discard = kernelPeer(netns, ['discard', String(50 * MB)], 150000);
+    const chargen = kernelPeer(netns, ['chargen', String(50 * MB)], 150000);
+    const [sent, generated] = await Promise.all([discard.waitFor('done', 148000), chargen.waitFor('done', 148000)]);
+    expect(sent).toMatchObject({ bytes: 50 * MB, answered: 0 });
+    expect(generated.mismatch).toBe(-1);
+    expect(generated.bytes as number).toBeGreaterThanOrEqual(50 * MB);
+
+    const rows = statusPage(netns).rows;
+    // Discard took in exactly what the kernel sent, and sent nothing back.
+    const discardRows = rows.filter((r) => r.localPort === 9);
+    expect(discardRows.reduce((n, r) => n + r.bytesIn, 0)).toBe(50 * MB);
+    expect(discardRows.reduce((n, r) => n + r.bytesOut, 0)).toBe(0);
+    // Chargen stopped when we closed; everything it sent reached us before its FIN.
+    const chargenRows = rows.filter((r) => r.localPort === 19);
+    expect(chargenRows.reduce((n, r) => n + r.bytesOut, 0)).toBe(generated.bytes);
+    // Both services listen again.
+    expect([...discardRows, ...chargenRows].map((r) => r.state)).toEqual(['LISTEN', 'LISTEN', 'LISTEN', 'LISTEN']);
+    console.log(`interop: discard of 50 MB in ${sent.ms} ms, chargen of ${generated.bytes} bytes in ${generated.ms} ms (concurrently)`);
+  }, 180000);
+
+  // ping comes with iputils-ping.
+  describeIf(interopMissingReason(['ping']), 'with ping', () => {
+    it('answers the kernel\'s pings, small and full-size, with the payload intact', async () => {
+      const netns = interopNamespace(namespaces, 'ping');
+      board = await startBoard(netns, ['--app', 'http']);
+      // ping itself checks every reply's payload against what it sent ("wrong data byte" otherwise).
+      for (const size of ['56', '1472']) {
+        const r = runInNetns(netns, 'ping', ['-n', '-c', '3', '-i', '0.2', '-W', '2', '-s', size, BOARD_IP], 15000);
+        expect(r.status).toBe(0);
+        expect(r.stdout).toContain('3 packets transmitted, 3 received, 0% packet loss');
+        expect(r.stdout).not.toContain('wrong data');
+        expect(r.stdout).not.toContain('DUP!');
+        expect(r.stdout).toContain(`${Number(size) + 8} bytes from ${BOARD_IP}: icmp_seq=1`);
+      }
+      // The kernel learnt the board's MAC through ARP.
+      expect(runInNetns(netns, 'ip', ['neigh', 'show', BOARD_IP], 5000).stdout).toContain('lladdr 02:00:00:00:00:02');
+    }, 60000);
+  });
+});
