@@ -87,6 +87,11 @@ function deliver(core: TcpCore, s: TcpSocket, data: Uint8Array): Delivery {
     core.counters.inc('tcp.in.discarded-bytes', len);
     return 'ok';
   }
+  if (s.state === TcpState.FinWait2) {
+    // The FIN_WAIT_2 limit is for a partner that has gone away; one still sending its
+    // half-close data is there, so the limit starts again.
+    s.stateAt = core.now() + core.config.finWait2TimeoutMs;
+  }
   const gen = s.generation;
   const answer = core.notify(s, TcpEvent.Data, data, len);
   if (s.generation !== gen) return 'gone';
@@ -144,12 +149,22 @@ function receiveFin(core: TcpCore, s: TcpSocket, dataDelivered: boolean): void {
  * callback (fnTCP_close) acknowledges it.
  */
 function peerClose(core: TcpCore, s: TcpSocket, dataDelivered: boolean): void {
+  if (s.closeReported) {
+    // The idle timer already closed this connection and reported TCP_EVENT_CLOSE; its FIN
+    // waits for our data. The peer's FIN is part of that close, not news for the application.
+    s.state = TcpState.CloseWait;
+    core.close(s);
+    if (s.ackPending) core.sendAck(s);
+    return;
+  }
+  s.closeReported = true;
   const gen = s.generation;
   const answer = core.notifyPeer(s, TcpEvent.Close);
   if (s.generation !== gen) return;
   if (s.state === TcpState.Established && !s.closePending && answer & AppResult.RejectData) {
     s.rcvNxt = seqAdd(s.rcvNxt, -1);
     s.finReceived = false;
+    s.closeReported = false; // the repeated FIN asks again
     core.counters.inc('tcp.in.fin-rejected');
     // The data before the FIN is still acknowledged; the FIN is not.
     if (s.ackPending && dataDelivered) core.sendAck(s);

@@ -82,6 +82,8 @@ export class TcpSocket {
   rcvAdvEdge: number | undefined = undefined;
   /** The peer's FIN has been received (and counted in rcvNxt). */
   finReceived = false;
+  /** TCP_EVENT_CLOSE has been given for this connection (peer's FIN or idle expiry); it is given once. */
+  closeReported = false;
   reassembly: ReassemblyQueue | undefined = undefined;
   /** Received data that no transmitted segment has acknowledged yet. */
   ackPending = false;
@@ -141,7 +143,7 @@ export class TcpSocket {
     this.finSent = this.closePending = false;
     this.irs = this.rcvNxt = 0;
     this.rcvAdvEdge = undefined;
-    this.finReceived = this.ackPending = this.windowUpdatePending = false;
+    this.finReceived = this.ackPending = this.windowUpdatePending = this.closeReported = false;
     this.reassembly?.clear();
     this.stopTimers();
     this.retriesLeft = this.rtxCount = 0;

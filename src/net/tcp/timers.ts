@@ -57,8 +57,15 @@ function onPersist(core: TcpCore, s: TcpSocket): void {
 function onIdle(core: TcpCore, s: TcpSocket): void {
   s.idleAt = undefined;
   if (s.state !== TcpState.Established && s.state !== TcpState.CloseWait) return;
+  // A close is already under way (fnTCP_close, or an earlier expiry, while data was still
+  // unacknowledged): its FIN follows that data and the retransmission timer bounds the
+  // wait, so there is nothing to close and nothing new to report.
+  if (s.closePending) return;
   core.counters.inc('tcp.idle-timeouts');
   core.close(s);
+  // In CLOSE_WAIT the application already had TCP_EVENT_CLOSE (the peer's FIN); it is not repeated.
+  if (s.closeReported) return;
+  s.closeReported = true;
   core.notifyPeer(s, TcpEvent.Close);
 }
 
