@@ -104,7 +104,7 @@ describeIf(interopMissingReason(['ss', 'curl']), 'interop: close sequences again
       expect(after.at(-1)).toBe('gone');
       for (const state of after) expect(['CLOSE-WAIT', 'LAST-ACK', 'gone']).toContain(state);
       // Passive closers never hold TIME-WAIT.
-      expect(runInNetns(netns, 'ss', ['-tanH', 'state', 'time-wait'], 5000).stdout).not.toContain(`:${done.localPort} `);
+      expect((await runInNetns(netns, 'ss', ['-tanH', 'state', 'time-wait'], 5000)).stdout).not.toContain(`:${done.localPort} `);
 
       // The board: our FIN is acknowledged at once (FIN_WAIT_2); the kernel's FIN comes
       // 200 ms later (TIME_WAIT), where the listener hears TCP_EVENT_CLOSED and listens again.
@@ -219,7 +219,7 @@ describeIf(interopMissingReason(['ss', 'curl']), 'interop: close sequences again
         const finWait1At = lines.find((l) => l.to === 'FIN_WAIT_1')!.t;
         const abortAt = lines.find((l) => l.event === 'TCP_EVENT_ABORT')!.t;
 
-        const dropped = runInNetns(netns, 'nft', ['list', 'chain', 'netdev', 'xstcp_silent', 'ingress'], 10000).stdout;
+        const dropped = (await runInNetns(netns, 'nft', ['list', 'chain', 'netdev', 'xstcp_silent', 'ingress'], 10000)).stdout;
         expect(dropped).toMatch(new RegExp(`counter packets ${1 + TCP_FIN_RETRIES} bytes`));
 
         expect((await board.stop()).code).toBe(0);

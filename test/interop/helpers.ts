@@ -149,8 +149,9 @@ export class BoardProcess {
 
   /** Starts the board; it is SIGKILLed if still running after `limitMs`. */
   constructor(netns: string, extraArgs: string[], limitMs: number) {
-    const args = ['netns', 'exec', netns, process.execPath, CLI, 'board', '--tap', TAP_DEVICE, '--ip', `${BOARD_IP}/24`, '--trace', ...extraArgs];
-    this.child = spawn('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = ['netns', 'exec', netns, process.execPath, CLI, 'board', '--tap', TAP_DEVICE, '--ip', `${BOARD_IP}/24`, '--trace', ...engineArgs(), ...extraArgs];
+    // Its own process group, so a kill also reaches the XS host the CLI starts for --engine xs.
+    this.child = spawn('ip', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     boards.add(this);
     const killer = setTimeout(() => this.kill(), limitMs);
     this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => this.onOutput(chunk));
@@ -210,7 +211,12 @@ export class BoardProcess {
   }
 
   kill(): void {
-    if (this.exit === undefined) this.child.kill('SIGKILL');
+    if (this.exit !== undefined || this.child.pid === undefined) return;
+    try {
+      process.kill(-this.child.pid, 'SIGKILL');
+    } catch {
+      this.child.kill('SIGKILL');
+    }
   }
 
   /** The trace lines of one socket, in order. */
@@ -241,6 +247,15 @@ export class BoardProcess {
 }
 
 /** Starts a board in `netns` and waits for `ready`. */
+/** The engine boards run on: node, or xs when XSTCP_INTEROP_ENGINE=xs (test/interop/xs-engine.test.ts). */
+export function interopEngine(): 'node' | 'xs' {
+  return process.env.XSTCP_INTEROP_ENGINE === 'xs' ? 'xs' : 'node';
+}
+
+function engineArgs(): string[] {
+  return interopEngine() === 'xs' ? ['--engine', 'xs'] : [];
+}
+
 export async function startBoard(netns: string, extraArgs: string[], limitMs = 120000): Promise<BoardProcess> {
   const board = new BoardProcess(netns, extraArgs, limitMs);
   await board.ready();
@@ -266,10 +281,32 @@ export function kernelPeer(netns: string, args: string[], limitMs = 60000): Fixt
   return new FixtureProcess('ip', ['netns', 'exec', netns, 'env', `XSTCP_PEER_LIMIT_MS=${limitMs - 2000}`, process.execPath, KERNEL_PEER, ...args], limitMs);
 }
 
-/** Runs a command in `netns` without throwing: status, stdout, stderr. */
-export function runInNetns(netns: string, command: string, args: string[], timeoutMs: number): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('ip', ['netns', 'exec', netns, command, ...args], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 16 << 20 });
-  return { status: r.status, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error ? String(r.error) : '') };
+/**
+ * Runs a command in `netns` without throwing: status, stdout, stderr. Asynchronous on
+ * purpose: while it runs, this process keeps reading the boards' trace pipes (a blocked
+ * reader would stall a board whose host writes its trace synchronously, as XS does).
+ */
+export function runInNetns(netns: string, command: string, args: string[], timeoutMs: number): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('ip', ['netns', 'exec', netns, command, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      if (stdout.length < 16 << 20) stdout += d;
+    });
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      if (stderr.length < 1 << 20) stderr += d;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      resolve({ status: null, stdout, stderr: stderr + String(e) });
+    });
+    child.once('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
 }
 
 export interface StatusRow {
@@ -283,8 +320,8 @@ export interface StatusRow {
 }
 
 /** GET / from the kernel side with curl and reads the board's socket table. */
-export function statusPage(netns: string): { head: string; rows: StatusRow[]; body: string } {
-  const r = runInNetns(netns, 'curl', ['-sS', '-m', '10', '-D', '-', `http://${BOARD_IP}/`], 15000);
+export async function statusPage(netns: string): Promise<{ head: string; rows: StatusRow[]; body: string }> {
+  const r = await runInNetns(netns, 'curl', ['-sS', '-m', '10', '-D', '-', `http://${BOARD_IP}/`], 15000);
   if (r.status !== 0) throw new Error(`curl / failed: ${r.stderr}`);
   const split = r.stdout.indexOf('\r\n\r\n');
   const head = r.stdout.slice(0, split + 4);

@@ -54,7 +54,7 @@ describeIf(interopMissingReason(['curl']), 'interop: HTTP against the kernel', (
     board = await startBoard(netns, ['--app', 'http']);
     const scratch = scratchDir();
     try {
-      const page = statusPage(netns);
+      const page = await statusPage(netns);
       expect(page.head).toMatch(/^HTTP\/1\.0 200 OK\r\n/);
       expect(page.head).toContain('Content-Type: text/html\r\n');
       expect(page.head).toContain('Connection: close\r\n');
@@ -73,7 +73,7 @@ describeIf(interopMissingReason(['curl']), 'interop: HTTP against the kernel', (
       const headers = join(scratch.path, 'headers');
       const body = join(scratch.path, 'body');
       const started = Date.now();
-      const curl = runInNetns(netns, 'curl', ['-sS', '-m', '60', '-D', headers, '-o', body, `http://${BOARD_IP}/bytes/${size}`], 70000);
+      const curl = await runInNetns(netns, 'curl', ['-sS', '-m', '60', '-D', headers, '-o', body, `http://${BOARD_IP}/bytes/${size}`], 70000);
       const seconds = (Date.now() - started) / 1000;
       expect(curl.stderr).toBe('');
       expect(curl.status).toBe(0);
@@ -85,7 +85,7 @@ describeIf(interopMissingReason(['curl']), 'interop: HTTP against the kernel', (
       console.log(`interop: /bytes/${size} by curl in ${seconds.toFixed(1)} s`);
 
       // A path that does not exist, and a request that is not HTTP.
-      const missing = runInNetns(netns, 'curl', ['-sS', '-m', '10', '-o', '/dev/null', '-w', '%{http_code}', `http://${BOARD_IP}/nothing-here`], 15000);
+      const missing = await runInNetns(netns, 'curl', ['-sS', '-m', '10', '-o', '/dev/null', '-w', '%{http_code}', `http://${BOARD_IP}/nothing-here`], 15000);
       expect(missing.stdout).toBe('404');
     } finally {
       scratch.rm();
@@ -117,7 +117,7 @@ describeIf(interopMissingReason(['curl']), 'interop: HTTP against the kernel', (
     const closed = board.trace.filter((l) => l.event === 'TCP_EVENT_CLOSED').length;
     expect(closed).toBeGreaterThanOrEqual(220);
     // ... and so does the status page (apart from the socket serving it).
-    const rows = statusPage(netns).rows.filter((r) => r.localPort === 80);
+    const rows = (await statusPage(netns)).rows.filter((r) => r.localPort === 80);
     expect(rows.map((r) => r.state).sort()).toEqual(['ESTABLISHED', ...Array(HTTP_SESSIONS - 1).fill('LISTEN')]);
   }, 180000);
 });

@@ -48,7 +48,7 @@ describeIf(interopMissingReason(['curl']), 'interop: echo, discard, chargen and 
     board = await startBoard(netns, ['--app', 'http,echo']);
     const done = await kernelPeer(netns, ['echo', String(MB)], 60000).waitFor('done', 58000);
     expect(done).toMatchObject({ bytes: MB, overflow: 0, equal: true });
-    const echo = statusPage(netns).rows.filter((r) => r.localPort === 7);
+    const echo = (await statusPage(netns)).rows.filter((r) => r.localPort === 7);
     expect(echo.reduce((n, r) => n + r.bytesIn, 0)).toBe(MB);
     expect(echo.reduce((n, r) => n + r.bytesOut, 0)).toBe(MB);
     console.log(`interop: echo of 1 MB in ${done.ms} ms`);
@@ -65,7 +65,7 @@ describeIf(interopMissingReason(['curl']), 'interop: echo, discard, chargen and 
     expect(generated.mismatch).toBe(-1);
     expect(generated.bytes as number).toBeGreaterThanOrEqual(50 * MB);
 
-    const rows = statusPage(netns).rows;
+    const rows = (await statusPage(netns)).rows;
     // Discard took in exactly what the kernel sent, and sent nothing back.
     const discardRows = rows.filter((r) => r.localPort === 9);
     expect(discardRows.reduce((n, r) => n + r.bytesIn, 0)).toBe(50 * MB);
@@ -85,7 +85,7 @@ describeIf(interopMissingReason(['curl']), 'interop: echo, discard, chargen and 
       board = await startBoard(netns, ['--app', 'http']);
       // ping itself checks every reply's payload against what it sent ("wrong data byte" otherwise).
       for (const size of ['56', '1472']) {
-        const r = runInNetns(netns, 'ping', ['-n', '-c', '3', '-i', '0.2', '-W', '2', '-s', size, BOARD_IP], 15000);
+        const r = await runInNetns(netns, 'ping', ['-n', '-c', '3', '-i', '0.2', '-W', '2', '-s', size, BOARD_IP], 15000);
         expect(r.status).toBe(0);
         expect(r.stdout).toContain('3 packets transmitted, 3 received, 0% packet loss');
         expect(r.stdout).not.toContain('wrong data');
@@ -93,7 +93,7 @@ describeIf(interopMissingReason(['curl']), 'interop: echo, discard, chargen and 
         expect(r.stdout).toContain(`${Number(size) + 8} bytes from ${BOARD_IP}: icmp_seq=1`);
       }
       // The kernel learnt the board's MAC through ARP.
-      expect(runInNetns(netns, 'ip', ['neigh', 'show', BOARD_IP], 5000).stdout).toContain('lladdr 02:00:00:00:00:02');
+      expect((await runInNetns(netns, 'ip', ['neigh', 'show', BOARD_IP], 5000)).stdout).toContain('lladdr 02:00:00:00:00:02');
     }, 60000);
   });
 });
