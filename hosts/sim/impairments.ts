@@ -4,6 +4,9 @@ import type { SeededRandom } from '../../src/host/random.js';
  * What one direction of a simulated link does to the frames crossing it (like netem, which
  * this machine's kernel lacks). Every field is optional; an empty object is a perfect link.
  */
+/** Bytes of the Ethernet header, which corruption leaves alone. */
+const ETHERNET_HEADER = 14;
+
 export interface Impairments {
   /** Probability 0..1 that a frame is dropped on the wire. */
   loss?: number;
@@ -17,7 +20,11 @@ export interface Impairments {
   delayMs?: number;
   /** Uniform extra latency in [0, jitterMs) ms; frames may overtake each other as with netem. */
   jitterMs?: number;
-  /** Probability 0..1 that one random byte of the frame is XORed with a non-zero value. */
+  /**
+   * Probability 0..1 that one random byte after the Ethernet header is XORed with a
+   * non-zero value. The Ethernet header is spared: on a real wire the FCS would drop such
+   * a frame, and a damaged source address would mislead the hub's learning.
+   */
   corrupt?: number;
   /** Serialisation rate in bit/s (frame bytes × 8, no preamble or FCS); unlimited when absent. */
   bandwidthBps?: number;
@@ -162,8 +169,8 @@ export class ImpairedLink {
       this.drop(verdict, 'loss');
       return;
     }
-    if (d[3] < this.corrupt && frame.length > 0) {
-      const index = Math.floor(d[4] * frame.length);
+    if (d[3] < this.corrupt && frame.length > ETHERNET_HEADER) {
+      const index = ETHERNET_HEADER + Math.floor(d[4] * (frame.length - ETHERNET_HEADER));
       frame[index] ^= 1 + Math.floor(d[5] * 255); // 1..255: the byte always changes
       this.counters.corrupted++;
     }
