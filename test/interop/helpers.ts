@@ -6,9 +6,10 @@
  * processes come from the Node host tests' helpers (test/node/helpers.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { withBuildLock } from '../support/build-lock.js';
 import { readPcap } from '../../hosts/common/pcap.js';
 import { FixtureProcess, Namespaces, REPO_ROOT, tapMissingReason } from '../node/helpers.js';
 
@@ -62,10 +63,6 @@ function distStale(): boolean {
   return pairs.some(([source, output]) => !existsSync(output) || statSync(output).mtimeMs < statSync(source).mtimeMs);
 }
 
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
 /**
  * The board runs the tsc output (dist/) as `xstcp` does. `npm test` builds first; run on
  * their own these tests rebuild what is stale, holding the lock the TAP tests use so that
@@ -73,30 +70,14 @@ function sleepSync(ms: number): void {
  */
 export function ensureBuilt(): void {
   if (distStale()) {
-    const lock = join(REPO_ROOT, 'dist', '.node-tests-build.lock');
-    mkdirSync(join(REPO_ROOT, 'dist'), { recursive: true });
-    const deadline = Date.now() + 240000;
-    for (;;) {
-      try {
-        mkdirSync(lock);
-        break;
-      } catch {
-        if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 300000) rmSync(lock, { recursive: true, force: true });
-        if (Date.now() > deadline) throw new Error(`could not take ${lock}`);
-        sleepSync(200);
+    withBuildLock(() => {
+      if (!distStale()) return;
+      const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+      // tsc emits even when some file has a type error; only missing output is fatal.
+      for (const project of ['tsconfig.json', 'tsconfig.hosts.json']) {
+        spawnSync(process.execPath, [tsc, '-p', project], { cwd: REPO_ROOT, timeout: 180000 });
       }
-    }
-    try {
-      if (distStale()) {
-        const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-        // tsc emits even when some file has a type error; only missing output is fatal.
-        for (const project of ['tsconfig.json', 'tsconfig.hosts.json']) {
-          spawnSync(process.execPath, [tsc, '-p', project], { cwd: REPO_ROOT, timeout: 180000 });
-        }
-      }
-    } finally {
-      rmSync(lock, { recursive: true, force: true });
-    }
+    });
   }
   for (const file of ['dist/hosts/node/cli.js', 'dist/hosts/common/board.js', 'dist/hosts/node/tap-mac.js']) {
     if (!existsSync(join(REPO_ROOT, file))) throw new Error(`build did not produce ${file}`);

@@ -4,8 +4,9 @@
  * killed run), the compiled dist/ the child fixtures import, and the fixture processes.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { withBuildLock } from '../support/build-lock.js';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 export const TAP_FIXTURE = join(REPO_ROOT, 'test', 'node', 'fixtures', 'tap-fixture.mjs');
@@ -147,32 +148,7 @@ function distStale(): { wire: boolean; host: boolean } {
   return { wire, host };
 }
 
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
 
-/** Runs `fn` holding a lock directory, so that test files in parallel workers do not build at once. */
-function withBuildLock(fn: () => void): void {
-  const lock = join(REPO_ROOT, 'dist', '.node-tests-build.lock');
-  mkdirSync(dirname(lock), { recursive: true });
-  const deadline = Date.now() + 240000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      // A lock older than the longest build belongs to a run that was killed.
-      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 300000) rmSync(lock, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error(`could not take ${lock}`);
-      sleepSync(200);
-    }
-  }
-  try {
-    fn();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
 
 /**
  * The fixtures run the tsc output (dist/) under plain Node, as the CLI does. `npm test`

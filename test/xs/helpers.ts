@@ -4,9 +4,10 @@
  * the host or the Node shim on an entry module.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { withBuildLock } from '../support/build-lock.js';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 export const DIST_XS = join(REPO_ROOT, 'dist', 'hosts', 'xs', 'ts');
@@ -23,31 +24,7 @@ export function distModule(relative: string): string {
   return join(REPO_ROOT, 'dist', relative);
 }
 
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
 
-function withBuildLock(fn: () => void): void {
-  // The same lock as test/node/helpers.ts: one worker at a time writes dist/.
-  const lock = join(REPO_ROOT, 'dist', '.node-tests-build.lock');
-  mkdirSync(dirname(lock), { recursive: true });
-  const deadline = Date.now() + 400000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 400000) rmSync(lock, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error(`could not take ${lock}`);
-      sleepSync(200);
-    }
-  }
-  try {
-    fn();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
 
 const prepared = new Set<string>();
 
