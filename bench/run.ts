@@ -8,6 +8,7 @@ import { parseIpv4, emitIpv4Header, IPPROTO_TCP } from '../src/net/wire/ipv4.js'
 import { measure, row } from './harness.js';
 import { runSimBenchmarks } from './sim.js';
 import { runXsBenchmarks } from './xs.js';
+import { runTapBenchmarks } from './tap.js';
 
 const PAYLOAD = 1460;
 const ITER = 20_000;
@@ -57,5 +58,5 @@ function codecBenchmarks(): string[] {
   return ['| benchmark | median | ratio |', '|---|---|---|', row(naive), row(sum, naive), row(parse, naive), row(emit, naive)];
 }
 
-const lines = [...codecBenchmarks(), '', ...runSimBenchmarks(), '', ...runXsBenchmarks()];
+const lines = [...codecBenchmarks(), '', ...runSimBenchmarks(), '', ...runXsBenchmarks(), '', ...(await runTapBenchmarks())];
 process.stdout.write(`${lines.join('\n')}\n`);
