@@ -10,7 +10,7 @@ import type { LogSink } from '../../src/host/log.js';
 import { Stack } from '../../src/stack.js';
 import type { TcpConfig } from '../../src/net/tcp/config.js';
 import { tcpEventName, tcpStateName } from '../../src/api/tcp.js';
-import { startChargen, startDiscard, startEcho, startHttp, NO_OF_HTTP_SESSIONS, DEFAULT_SERVICE_SOCKETS } from '../../src/apps/index.js';
+import { startChargen, startDiscard, startEcho, startHttp, NO_OF_HTTP_SESSIONS, DEFAULT_SERVICE_SOCKETS, HTTP_WINDOWING_BUFFERS } from '../../src/apps/index.js';
 
 export const BOARD_APPS = ['http', 'echo', 'discard', 'chargen'] as const;
 export type BoardApp = (typeof BOARD_APPS)[number];
@@ -72,7 +72,7 @@ export function startBoard(o: BoardOptions): Board {
   const api = stack.api;
   const handles: { stop(): void }[] = [];
   for (const app of o.apps) {
-    if (app === 'http') handles.push(startHttp(api, { board: stack.tcp, title: o.title }));
+    if (app === 'http') handles.push(startHttp(api, { board: stack.tcp, title: o.title, windowBlocks: HTTP_WINDOWING_BUFFERS }));
     else if (app === 'echo') handles.push(startEcho(api));
     else if (app === 'discard') handles.push(startDiscard(api));
     else handles.push(startChargen(api));

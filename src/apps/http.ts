@@ -9,9 +9,12 @@
  *   split, up to a small limit); the response goes out in blocks of at most
  *   min(peer MSS, HTTP_BUFFER_LENGTH) with fnSendTCP from inside the callback, which
  *   returns APP_SENT_DATA.
- * - One block in flight: TCP_EVENT_ACK sends the next one; after the last one is
+ * - One block in flight, TCP_EVENT_ACK sending the next one (the seed's pattern); or, with
+ *   `windowBlocks`, up to that many within the peer's window as µTasker's
+ *   HTTP_WINDOWING_BUFFERS does, TCP_EVENT_ACK (everything acknowledged) sending the next
+ *   ones and partial ACKs ignored (HTTP_IGNORE_PARTIAL_ACKS). After the last block is
  *   acknowledged, fnTCP_close + APP_REQUEST_CLOSE (the seed's example).
- * - The stack keeps no copy: TCP_EVENT_REGENERATE rebuilds exactly the unacknowledged block.
+ * - The stack keeps no copy: TCP_EVENT_REGENERATE rebuilds exactly the unacknowledged blocks.
  * - TCP_EVENT_CLOSED / TCP_EVENT_ABORT: the session is cleared and the socket listens again
  *   with fnTCP_Listen(socket, 0, 0) (port 0 keeps port 80).
  */
@@ -56,6 +59,8 @@ import { asciiBytes } from './text.js';
 export const NO_OF_HTTP_SESSIONS = 4;
 export const HTTP_BUFFER_LENGTH = 1400;
 export const HTTP_PORT = 80;
+/** Blocks in flight before waiting for their acknowledgement (µTasker's HTTP_WINDOWING_BUFFERS). */
+export const HTTP_WINDOWING_BUFFERS = 2;
 /** Bytes of a request head a session keeps while it waits for the rest of it. */
 export const HTTP_REQUEST_LIMIT = 1024;
 /** Peer MSS assumed when the board cannot tell (µTasker's default without an MSS option). */
@@ -70,6 +75,8 @@ export interface HttpServerOptions {
   sessions?: number;
   /** Idle timeout of each socket in seconds (default TCP_DEFAULT_TIMEOUT). */
   idleTimeout?: number;
+  /** Blocks sent before waiting for their acknowledgement (default 1; µTasker's HTTP_WINDOWING_BUFFERS is 2). */
+  windowBlocks?: number;
   /** Largest block per segment before the peer's MSS is applied (default HTTP_BUFFER_LENGTH). */
   maxFrame?: number;
   /** Largest request head accepted, in bytes (default HTTP_REQUEST_LIMIT). */
@@ -124,8 +131,8 @@ interface HttpSession {
   response: HttpResponse | undefined;
   /** Response bytes acknowledged so far. */
   acked: number;
-  /** Length of the block in flight (0 = none): what TCP_EVENT_REGENERATE must rebuild. */
-  block: number;
+  /** Bytes sent since the last TCP_EVENT_ACK (0 = none): what TCP_EVENT_REGENERATE must rebuild. */
+  inFlight: number;
   /** min(peer MSS, maxFrame), fixed when the connection is established. */
   frameLimit: number;
   /** µTasker's TCP_MESSAGE: MIN_TCP_HLEN bytes for the stack's header, then the block. */
@@ -140,6 +147,7 @@ export function startHttp(api: UTaskerTcp, options: HttpServerOptions = {}): Htt
   const port = options.port ?? HTTP_PORT;
   const sessionCount = options.sessions ?? NO_OF_HTTP_SESSIONS;
   const maxFrame = options.maxFrame ?? HTTP_BUFFER_LENGTH;
+  const windowBlocks = options.windowBlocks ?? 1;
   const requestLimit = options.requestLimit ?? HTTP_REQUEST_LIMIT;
   const idleTimeout = options.idleTimeout ?? TCP_DEFAULT_TIMEOUT;
   const board = options.board;
@@ -151,22 +159,49 @@ export function startHttp(api: UTaskerTcp, options: HttpServerOptions = {}): Htt
   };
   const sessions = new Map<number, HttpSession>();
 
-  function sendBlock(session: HttpSession, n: number): number {
-    (session.response as HttpResponse).copy(session.acked, session.tx, MIN_TCP_HLEN, n);
-    session.block = n;
+  /** Sends `n` response bytes from `offset` as one segment. */
+  function sendBlock(session: HttpSession, offset: number, n: number): number {
+    (session.response as HttpResponse).copy(offset, session.tx, MIN_TCP_HLEN, n);
     counters.blocksSent++;
     return api.fnSendTCP(session.socket, session.tx, n, TCP_FLAG_PUSH);
   }
 
-  /** Sends the block after the acknowledged bytes, as large as the frame limit and the peer's window allow. */
-  function sendNextBlock(session: HttpSession): number {
+  /**
+   * Sends the blocks after those in flight, up to `windowBlocks` of them, each as large as
+   * the frame limit and what is left of the peer's window allow. APP_SENT_DATA only when a
+   * segment really left (it carried the ACK): not for NO_ARP_ENTRY.
+   */
+  function sendNextBlocks(session: HttpSession): number {
     const response = session.response as HttpResponse;
-    let n = Math.min(session.frameLimit, response.length - session.acked);
     const window = board?.peerWindow?.(session.socket);
-    if (window !== undefined) n = Math.min(n, window); // a closed window: TCP_WINDOW_UPDATE or _PROBE resumes
-    if (n <= 0) return APP_ACCEPT;
-    // APP_SENT_DATA only when a segment really left (it carried the ACK): not for NO_ARP_ENTRY.
-    return sendBlock(session, n) > 0 ? APP_SENT_DATA : APP_ACCEPT;
+    let answer: number = APP_ACCEPT;
+    for (let blocks = session.inFlight === 0 ? 0 : 1; blocks < windowBlocks; blocks++) {
+      const offset = session.acked + session.inFlight;
+      const full = Math.min(session.frameLimit, response.length - offset);
+      let n = full;
+      if (window !== undefined) n = Math.min(n, window - session.inFlight); // a closed window: TCP_WINDOW_UPDATE or _PROBE resumes
+      // Beyond the first block only whole blocks go out: no slivers of what is left of the window.
+      if (n <= 0 || (session.inFlight > 0 && n < full)) break;
+      const sent = sendBlock(session, offset, n);
+      if (sent === NO_ARP_ENTRY) session.inFlight += n; // counted as sent; the stack asks for it again after ARP
+      if (sent <= 0) break;
+      session.inFlight += n;
+      answer = APP_SENT_DATA;
+    }
+    return answer;
+  }
+
+  /** TCP_EVENT_REGENERATE: rebuilds every byte since the last full acknowledgement, in blocks. */
+  function regenerate(session: HttpSession): number {
+    let resent = 0;
+    while (resent < session.inFlight) {
+      const n = Math.min(session.frameLimit, session.inFlight - resent);
+      const r = sendBlock(session, session.acked + resent, n);
+      if (r < 0 && r !== NO_ARP_ENTRY) return 0;
+      if (r === 0 || r === NO_ARP_ENTRY) break; // the stack asks again (ARP) or retries on its timer
+      resent += n;
+    }
+    return APP_SENT_DATA;
   }
 
   function respond(session: HttpSession, response: HttpResponse): number {
@@ -180,8 +215,8 @@ export function startHttp(api: UTaskerTcp, options: HttpServerOptions = {}): Htt
     session.phase = 'sending';
     session.response = response;
     session.acked = 0;
-    session.block = 0;
-    return sendNextBlock(session);
+    session.inFlight = 0;
+    return sendNextBlocks(session);
   }
 
   function statusPage(): HttpResponse {
@@ -229,7 +264,7 @@ export function startHttp(api: UTaskerTcp, options: HttpServerOptions = {}): Htt
     session.requestLength = 0;
     session.response = undefined;
     session.acked = 0;
-    session.block = 0;
+    session.inFlight = 0;
   }
 
   function fnHTTPListener(Socket: number, ucEvent: number, ucIp_Data: Uint8Array | null, usPortLen: number): number {
@@ -253,38 +288,40 @@ export function startHttp(api: UTaskerTcp, options: HttpServerOptions = {}): Htt
         return receiveRequest(session, ucIp_Data, usPortLen);
 
       case TCP_EVENT_ACK:
-        if (session.block > 0) {
-          session.acked += session.block;
-          counters.bytesAcknowledged += session.block;
-          session.block = 0;
+        if (session.inFlight > 0) {
+          session.acked += session.inFlight;
+          counters.bytesAcknowledged += session.inFlight;
+          session.inFlight = 0;
         }
         if (session.phase !== 'sending') return APP_ACCEPT;
-        if (session.acked < (session.response as HttpResponse).length) return sendNextBlock(session);
+        if (session.acked < (session.response as HttpResponse).length) return sendNextBlocks(session);
         // Everything served has been acknowledged: HTTP 1.0 closes (the seed's example).
         session.phase = 'closing';
         api.fnTCP_close(Socket);
         return APP_REQUEST_CLOSE;
 
       case TCP_EVENT_PARTIAL_ACK:
-        return APP_ACCEPT; // µTasker's HTTP_IGNORE_PARTIAL_ACKS: a lost block is regenerated whole
+        return APP_ACCEPT; // µTasker's HTTP_IGNORE_PARTIAL_ACKS: lost blocks are regenerated whole
 
-      case TCP_EVENT_REGENERATE: {
-        if (session.block === 0 || session.response === undefined) return 0; // nothing of ours is in flight: give up
-        if (usPortLen !== session.block) counters.regenerateMismatches++;
+      case TCP_EVENT_REGENERATE:
+        if (session.inFlight === 0 || session.response === undefined) return 0; // nothing of ours is in flight: give up
+        if (usPortLen !== session.inFlight) counters.regenerateMismatches++;
         counters.regenerations++;
-        const r = sendBlock(session, session.block);
-        // Non-zero = "repeated". NO_ARP_ENTRY also counts: the stack asks again after ARP.
-        return r >= 0 || r === NO_ARP_ENTRY ? APP_SENT_DATA : 0;
-      }
+        // Non-zero = "repeated"; 0 (a send error) gives up.
+        return regenerate(session);
 
       case TCP_WINDOW_UPDATE:
         // The peer opened its window while nothing was in flight: resume.
-        if (session.phase === 'sending' && session.block === 0) return sendNextBlock(session);
+        if (session.phase === 'sending' && session.inFlight === 0) return sendNextBlocks(session);
         return APP_ACCEPT;
 
       case TCP_WINDOW_PROBE:
         // Zero window for a while: a one-byte block makes the peer report its window.
-        if (session.phase === 'sending' && session.block === 0) return sendBlock(session, 1) > 0 ? APP_SENT_DATA : APP_ACCEPT;
+        if (session.phase === 'sending' && session.inFlight === 0 && sendBlock(session, session.acked, 1) > 0) {
+          session.inFlight = 1;
+          return APP_SENT_DATA;
+        }
+        return APP_ACCEPT;
         return APP_ACCEPT;
 
       case TCP_EVENT_CLOSE:
@@ -311,7 +348,7 @@ export function startHttp(api: UTaskerTcp, options: HttpServerOptions = {}): Htt
 
   const sockets: number[] = [];
   let error = 0;
-  const validOptions = validCount(port, 0xffff) && validCount(sessionCount, 255) && validCount(maxFrame, 0xffff) && validCount(requestLimit, 0xffff);
+  const validOptions = validCount(port, 0xffff) && validCount(sessionCount, 255) && validCount(maxFrame, 0xffff) && validCount(requestLimit, 0xffff) && validCount(windowBlocks, 64);
   if (!validOptions) error = SOCKET_STATE_INVALID;
   for (let i = 0; validOptions && i < sessionCount; i++) {
     const socket = api.fnGetTCP_Socket(TOS_MAXIMISE_THROUGHPUT, idleTimeout, fnHTTPListener);
@@ -327,7 +364,7 @@ export function startHttp(api: UTaskerTcp, options: HttpServerOptions = {}): Htt
       requestLength: 0,
       response: undefined,
       acked: 0,
-      block: 0,
+      inFlight: 0,
       frameLimit: DEFAULT_PEER_MSS,
       tx: new Uint8Array(MIN_TCP_HLEN + maxFrame),
     });
