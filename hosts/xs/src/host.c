@@ -32,22 +32,20 @@ double hostNow(void)
 	return ((double)now.tv_sec * 1000.0) + ((double)now.tv_nsec / 1000000.0);
 }
 
-/* Writes all arguments as strings separated by spaces. */
-static void writeArguments(xsMachine* the, FILE* out)
+static void outputString(const char* text)
 {
-	xsIntegerValue i, count = xsmcArgc;
-	for (i = 0; i < count; i++) {
-		if (i)
-			fputc(' ', out);
-		fputs(xsmcToString(xsArg(i)), out);
-	}
+	outputWrite(text, strlen(text));
 }
 
 static void xs_print(xsMachine* the)
 {
-	writeArguments(the, stdout);
-	fputc('\n', stdout);
-	fflush(stdout);
+	xsIntegerValue i, count = xsmcArgc;
+	for (i = 0; i < count; i++) {
+		if (i)
+			outputString(" ");
+		outputString(xsmcToString(xsArg(i)));
+	}
+	outputString("\n");
 }
 
 /* Moddable's trace: no newline added; to the console and, when attached, to xsbug's log. */
@@ -56,19 +54,17 @@ static void xs_trace(xsMachine* the)
 	xsIntegerValue i, count = xsmcArgc;
 	for (i = 0; i < count; i++) {
 		xsStringValue s = xsmcToString(xsArg(i));
-		fputs(s, stdout);
+		outputString(s);
 #ifdef mxDebug
 		if (fxIsConnected(the))
 			fxReport(the, "%s", s);
 #endif
 	}
-	fflush(stdout);
 }
 
 static void xs_host_write(xsMachine* the)
 {
-	fputs(xsmcToString(xsArg(0)), stdout);
-	fflush(stdout);
+	outputString(xsmcToString(xsArg(0)));
 }
 
 static void xs_host_write_error(xsMachine* the)

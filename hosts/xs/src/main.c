@@ -193,7 +193,7 @@ static void handleSignal(xsMachine* the, int signalFd)
 
 static void runLoop(xsMachine* the, int signalFd)
 {
-	struct pollfd fds[XSTCP_MAX_WATCHED_FDS + 2];
+	struct pollfd fds[XSTCP_MAX_WATCHED_FDS + 3];
 	for (;;) {
 		int count = 0, watched, i, timeout, ready;
 		runJobs(the);
@@ -216,6 +216,10 @@ static void runLoop(xsMachine* the, int signalFd)
 		fds[count].fd = signalFd;
 		fds[count].events = POLLIN;
 		fds[count++].revents = 0;
+		/* Output waiting for a slow reader: wake when fd 1 takes more (or -1: ignored). */
+		fds[count].fd = outputPending() ? 1 : -1;
+		fds[count].events = POLLOUT;
+		fds[count++].revents = 0;
 #ifdef mxDebug
 		fds[count].fd = the->debugSocket;
 		fds[count].events = POLLIN;
@@ -230,12 +234,14 @@ static void runLoop(xsMachine* the, int signalFd)
 		if (ready > 0) {
 			if (fds[watched].revents & POLLIN)
 				handleSignal(the, signalFd);
+			if (fds[watched + 1].revents & (POLLOUT | POLLERR | POLLHUP))
+				outputFlush();
 			for (i = 0; (i < watched) && !gHost.exitRequested; i++) {
 				if (fds[i].revents & (POLLIN | POLLERR | POLLHUP))
 					hostCallHook(the, "onReadable", 1, (double)fds[i].fd);
 			}
 #ifdef mxDebug
-			if ((the->debugSocket >= 0) && (fds[watched + 1].revents & (POLLIN | POLLHUP | POLLERR))) {
+			if ((the->debugSocket >= 0) && (fds[watched + 2].revents & (POLLIN | POLLHUP | POLLERR))) {
 				/* xsbug talks while we sleep (breakpoints, a break request): let XS read it. */
 				xsBeginHost(the);
 				fxDebugCommand(the);
@@ -312,6 +318,7 @@ int main(int argc, char** argv)
 	startEntry(machine, options.entry);
 	if (!gHost.exitRequested)
 		runLoop(machine, signalFd);
+	outputFinish();
 	fflush(stdout);
 	if (options.memory) {
 		xsBeginHost(machine);

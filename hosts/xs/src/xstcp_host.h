@@ -32,6 +32,13 @@ void hostReportException(xsMachine* the, const char* where);
 /* Calls xsHost[name](arg?) if it is a function; exceptions end the loop with exit code 1. */
 void hostCallHook(xsMachine* the, const char* name, int hasArg, double arg);
 
+/* output.c: standard output that never blocks the loop (print, trace, xsHost.write). */
+void outputWrite(const char* text, size_t length);
+void outputFlush(void);
+int outputPending(void);
+/* Writes what is left, blocking, and reports dropped output on stderr (at exit). */
+void outputFinish(void);
+
 /* tap.c: TAP device natives on xsHost. */
 void tapInstall(xsMachine* the, xsSlot* host);
 
