@@ -19,17 +19,12 @@ import {
   BOARD_IP,
   connectionSegments,
   describeIf,
-  ensureBuilt,
   FIN,
   interopMissingReason,
   interopNamespace,
   kernelPeer,
   KERNEL_IP,
-  killAllBoards,
-  killAllFixtures,
-  Namespaces,
   nft,
-  removeStaleNamespaces,
   RST,
   runInNetns,
   scratchDir,
@@ -41,6 +36,7 @@ import {
   traceStep,
   type BoardProcess,
   type CapturedSegment,
+  useInteropLifecycle,
 } from './helpers.js';
 
 /** Bytes of the response head for /bytes/N (the exact head is checked by the kernel peer). */
@@ -67,31 +63,14 @@ function closeSteps(board: BoardProcess, socket: number): string[] {
 const has = (s: CapturedSegment, flag: number) => (s.flags & flag) !== 0;
 
 describeIf(interopMissingReason(['ss', 'curl']), 'interop: close sequences against the kernel', () => {
-  const namespaces = new Namespaces();
-  let board: BoardProcess | undefined;
-
-  beforeAll(() => {
-    removeStaleNamespaces();
-    ensureBuilt();
-  }, 300000);
-
-  afterEach(async () => {
-    if (board !== undefined) await board.stop().catch(() => board?.kill());
-    board = undefined;
-  }, 15000);
-
-  afterAll(async () => {
-    await killAllFixtures();
-    await killAllBoards();
-    namespaces.removeAll();
-  }, 30000);
+  const { namespaces, track } = useInteropLifecycle();
 
   it('board closes first: FIN_WAIT_1 -> FIN_WAIT_2 -> TIME_WAIT here, CLOSE-WAIT -> gone in the kernel, FIN/ACK/FIN/ACK on the wire', async () => {
     const netns = interopNamespace(namespaces, 'active');
     const scratch = scratchDir();
     const pcap = join(scratch.path, 'active.pcap');
     try {
-      board = await startBoard(netns, ['--app', 'http', '--pcap', pcap]);
+      const board = track(await startBoard(netns, ['--app', 'http', '--pcap', pcap]));
       const peer = kernelPeer(netns, ['close-active', '5000'], 20000);
       const done = await peer.waitFor('done', 18000);
       // The kernel: the board's FIN is in, our side still open -> CLOSE-WAIT (and it stays
@@ -116,7 +95,6 @@ describeIf(interopMissingReason(['ss', 'curl']), 'interop: close sequences again
       ]);
 
       expect((await board.stop()).code).toBe(0);
-      board = undefined;
       const segments = connectionSegments(tcpSegments(pcap), done.localPort as number, 80);
       const syn = segments.find((s) => s.src === KERNEL_IP && s.flags === SYN)!;
       const synAck = segments.find((s) => s.src === BOARD_IP && s.flags === (SYN | ACK))!;
@@ -157,7 +135,7 @@ describeIf(interopMissingReason(['ss', 'curl']), 'interop: close sequences again
 
   it('kernel closes first: TCP_EVENT_CLOSE, then LAST_ACK -> CLOSED with TCP_EVENT_CLOSED; the kernel holds TIME-WAIT', async () => {
     const netns = interopNamespace(namespaces, 'passive');
-    board = await startBoard(netns, ['--app', 'echo']);
+    const board = track(await startBoard(netns, ['--app', 'echo']));
     // 100 kB to port 7 and our FIN right behind it; the echo is read to the board's FIN.
     const peer = kernelPeer(netns, ['half-close-echo', '100000'], 30000);
     const done = await peer.waitFor('done', 28000);
@@ -197,7 +175,7 @@ describeIf(interopMissingReason(['ss', 'curl']), 'interop: close sequences again
           '  }',
           '}',
         ].join('\n'));
-        board = await startBoard(netns, ['--app', 'http', '--pcap', pcap]);
+        const board = track(await startBoard(netns, ['--app', 'http', '--pcap', pcap]));
         const peer = kernelPeer(netns, ['fin-silent', '200000'], 45000);
         const body = await peer.waitFor('body', 15000);
         expect(body.problem).toBeNull();
@@ -223,7 +201,6 @@ describeIf(interopMissingReason(['ss', 'curl']), 'interop: close sequences again
         expect(dropped).toMatch(new RegExp(`counter packets ${1 + TCP_FIN_RETRIES} bytes`));
 
         expect((await board.stop()).code).toBe(0);
-        board = undefined;
         const segments = connectionSegments(tcpSegments(pcap), done.localPort as number, 80);
         const fins = segments.filter((s) => s.src === BOARD_IP && has(s, FIN));
         // The FIN and TCP_FIN_RETRIES repeats of it, unchanged, each after a longer wait (back-off).

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withBuildLock } from '../support/build-lock.js';
 import { readPcap } from '../../hosts/common/pcap.js';
-import { FixtureProcess, Namespaces, REPO_ROOT, tapMissingReason } from '../node/helpers.js';
+import { FixtureProcess, killAllFixtures, Namespaces, REPO_ROOT, removeStaleNamespaces, tapMissingReason } from '../node/helpers.js';
 
 export { describeIf, ip, inNetns, killAllFixtures, Namespaces, removeStaleNamespaces, REPO_ROOT } from '../node/helpers.js';
 export type { FixtureEvent } from '../node/helpers.js';
@@ -241,6 +241,38 @@ export async function startBoard(netns: string, extraArgs: string[], limitMs = 1
   const board = new BoardProcess(netns, extraArgs, limitMs);
   await board.ready();
   return board;
+}
+
+/**
+ * Registers the hooks every interop suite needs (stale namespaces removed and dist/ built
+ * first; the test's board stopped after each test; fixtures, boards and namespaces removed
+ * at the end) and returns the suite's namespaces and `track`, which marks a board as the
+ * current test's.
+ */
+export function useInteropLifecycle(): { namespaces: Namespaces; track(board: BoardProcess): BoardProcess } {
+  const namespaces = new Namespaces();
+  let current: BoardProcess | undefined;
+  beforeAll(() => {
+    removeStaleNamespaces();
+    ensureBuilt();
+  }, 300000);
+  afterEach(async () => {
+    const board = current;
+    current = undefined;
+    if (board !== undefined) await board.stop().catch(() => board.kill());
+  }, 15000);
+  afterAll(async () => {
+    await killAllFixtures();
+    await killAllBoards();
+    namespaces.removeAll();
+  }, 30000);
+  return {
+    namespaces,
+    track(board) {
+      current = board;
+      return board;
+    },
+  };
 }
 
 /** Kills every board still running (afterAll, before the namespaces go). */

@@ -10,48 +10,26 @@ import { join } from 'node:path';
 import {
   BOARD_IP,
   describeIf,
-  ensureBuilt,
   interopMissingReason,
   interopNamespace,
   kernelPeer,
-  killAllBoards,
-  killAllFixtures,
-  Namespaces,
-  removeStaleNamespaces,
   runInNetns,
   scratchDir,
   startBoard,
   statusPage,
   patternSha256,
-  type BoardProcess,
+  useInteropLifecycle,
 } from './helpers.js';
 
 /** Sockets of the HTTP server (NO_OF_HTTP_SESSIONS in the issue: several sessions, 4 by default). */
 const HTTP_SESSIONS = 4;
 
 describeIf(interopMissingReason(['curl']), 'interop: HTTP against the kernel', () => {
-  const namespaces = new Namespaces();
-  let board: BoardProcess | undefined;
-
-  beforeAll(() => {
-    removeStaleNamespaces();
-    ensureBuilt();
-  }, 300000);
-
-  afterEach(async () => {
-    if (board !== undefined) await board.stop().catch(() => board?.kill());
-    board = undefined;
-  }, 15000);
-
-  afterAll(async () => {
-    await killAllFixtures();
-    await killAllBoards();
-    namespaces.removeAll();
-  }, 30000);
+  const { namespaces, track } = useInteropLifecycle();
 
   it('serves / (the live socket table) and 10 000 000 bytes of /bytes to curl, byte-exact', async () => {
     const netns = interopNamespace(namespaces, 'get');
-    board = await startBoard(netns, ['--app', 'http']);
+    track(await startBoard(netns, ['--app', 'http']));
     const scratch = scratchDir();
     try {
       const page = await statusPage(netns);
@@ -94,7 +72,7 @@ describeIf(interopMissingReason(['curl']), 'interop: HTTP against the kernel', (
 
   it('answers 200 sequential and 20 parallel connections byte-exact, then every HTTP socket listens again', async () => {
     const netns = interopNamespace(namespaces, 'many');
-    board = await startBoard(netns, ['--app', 'http']);
+    const board = track(await startBoard(netns, ['--app', 'http']));
 
     const sequential = kernelPeer(netns, ['http-many', '200', '1', '20000'], 90000);
     const seq = await sequential.waitFor('done', 88000);

@@ -7,45 +7,23 @@
 import {
   BOARD_IP,
   describeIf,
-  ensureBuilt,
   interopMissingReason,
   interopNamespace,
   kernelPeer,
-  killAllBoards,
-  killAllFixtures,
-  Namespaces,
-  removeStaleNamespaces,
   runInNetns,
   startBoard,
   statusPage,
-  type BoardProcess,
+  useInteropLifecycle,
 } from './helpers.js';
 
 const MB = 1_000_000;
 
 describeIf(interopMissingReason(['curl']), 'interop: echo, discard, chargen and ping against the kernel', () => {
-  const namespaces = new Namespaces();
-  let board: BoardProcess | undefined;
-
-  beforeAll(() => {
-    removeStaleNamespaces();
-    ensureBuilt();
-  }, 300000);
-
-  afterEach(async () => {
-    if (board !== undefined) await board.stop().catch(() => board?.kill());
-    board = undefined;
-  }, 15000);
-
-  afterAll(async () => {
-    await killAllFixtures();
-    await killAllBoards();
-    namespaces.removeAll();
-  }, 30000);
+  const { namespaces, track } = useInteropLifecycle();
 
   it('echoes 1 MB byte-exact (port 7)', async () => {
     const netns = interopNamespace(namespaces, 'echo');
-    board = await startBoard(netns, ['--app', 'http,echo']);
+    track(await startBoard(netns, ['--app', 'http,echo']));
     const done = await kernelPeer(netns, ['echo', String(MB)], 60000).waitFor('done', 58000);
     expect(done).toMatchObject({ bytes: MB, overflow: 0, equal: true });
     const echo = (await statusPage(netns)).rows.filter((r) => r.localPort === 7);
@@ -56,7 +34,7 @@ describeIf(interopMissingReason(['curl']), 'interop: echo, discard, chargen and 
 
   it('discards 50 MB (port 9) and generates 50 MB (port 19) at the same time, every byte counted and the pattern checked', async () => {
     const netns = interopNamespace(namespaces, 'bulk');
-    board = await startBoard(netns, ['--app', 'http,discard,chargen']);
+    track(await startBoard(netns, ['--app', 'http,discard,chargen']));
     // Both bulk transfers at once: each is bounded by one round trip per window, not by CPU.
     const discard = kernelPeer(netns, ['discard', String(50 * MB)], 150000);
     const chargen = kernelPeer(netns, ['chargen', String(50 * MB)], 150000);
@@ -82,7 +60,7 @@ describeIf(interopMissingReason(['curl']), 'interop: echo, discard, chargen and 
   describeIf(interopMissingReason(['ping']), 'with ping', () => {
     it('answers the kernel\'s pings, small and full-size, with the payload intact', async () => {
       const netns = interopNamespace(namespaces, 'ping');
-      board = await startBoard(netns, ['--app', 'http']);
+      track(await startBoard(netns, ['--app', 'http']));
       // ping itself checks every reply's payload against what it sent ("wrong data byte" otherwise).
       for (const size of ['56', '1472']) {
         const r = await runInNetns(netns, 'ping', ['-n', '-c', '3', '-i', '0.2', '-W', '2', '-s', size, BOARD_IP], 15000);
