@@ -16,11 +16,9 @@ import { Counters } from './net/counters.js';
 import { IPPROTO_TCP } from './net/wire/ipv4.js';
 import { TcpStack } from './net/tcp/stack.js';
 import type { TcpConfig } from './net/tcp/config.js';
-import { bindScheduler, type UTaskerScheduler } from './api/scheduler.js';
+import { bindScheduler, MEDIUM_QUEUE, TASK_TCP, type UTaskerScheduler } from './api/scheduler.js';
 import { bindTcp, type UTaskerTcp } from './api/tcp.js';
 
-/** MEDIUM_QUEUE: room for a few ARP results and timer events. */
-const MEDIUM_QUEUE = 5 + 64;
 
 export interface StackOptions {
   mac: MacDriver;
@@ -105,5 +103,4 @@ export class Stack {
   }
 }
 
-export { TASK_ARP, TASK_ETHERNET };
-export const TASK_TCP = 'T';
+export { TASK_ARP, TASK_ETHERNET, TASK_TCP };
