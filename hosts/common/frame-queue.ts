@@ -38,3 +38,48 @@ export class FrameQueue {
     return frame;
   }
 }
+
+/** The receive counters a driver keeps. */
+export interface ReceiveCounters {
+  /** Frames queued for the stack. */
+  rxFrames: number;
+  /** Frames dropped because the queue was full. */
+  rxDropped: number;
+}
+
+/**
+ * A MAC driver's receive side: a bounded FrameQueue, counted drops, and the "Rx
+ * interrupt" — the notify function, called on the empty → non-empty edge only, since the
+ * stack drains the queue fully once woken.
+ */
+export class ReceiveQueue {
+  private readonly queue: FrameQueue;
+  private notify: (() => void) | undefined;
+
+  constructor(capacity: number, private readonly counters: ReceiveCounters) {
+    this.queue = new FrameQueue(capacity);
+  }
+
+  get length(): number {
+    return this.queue.length;
+  }
+
+  setNotify(notify: () => void): void {
+    this.notify = notify;
+  }
+
+  /** Queues a received frame, or counts it as dropped when the queue is full. */
+  add(frame: Uint8Array): void {
+    if (!this.queue.push(frame)) {
+      this.counters.rxDropped++;
+      return;
+    }
+    this.counters.rxFrames++;
+    if (this.queue.length === 1) this.notify?.();
+  }
+
+  /** The oldest frame, or undefined. */
+  take(): Uint8Array | undefined {
+    return this.queue.shift();
+  }
+}

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { constants as osConstants } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { MacDriver } from '../../src/host/mac.js';
-import { DEFAULT_RX_QUEUE_FRAMES, FrameQueue } from '../common/frame-queue.js';
+import { DEFAULT_RX_QUEUE_FRAMES, FrameQueue, ReceiveQueue } from '../common/frame-queue.js';
 
 export { DEFAULT_RX_QUEUE_FRAMES, FrameQueue };
 import type { TapAddon, TapPoller } from './tap/index.js';
@@ -99,10 +99,9 @@ export class TapMac implements MacDriver {
 
   private readonly io: TapIo;
   private readonly fd: number;
-  private readonly queue: FrameQueue;
+  private readonly queue: ReceiveQueue;
   private readonly poller: TapPoller;
   private readonly onError: ((error: Error) => void) | undefined;
-  private notify: (() => void) | undefined;
   private open = true;
   private txResults = new Int32Array(0);
 
@@ -130,7 +129,7 @@ export class TapMac implements MacDriver {
     this.fd = fd;
     this.name = name;
     this.macAddress = macAddress.slice();
-    this.queue = new FrameQueue(capacity);
+    this.queue = new ReceiveQueue(capacity, this.stats);
     this.onError = options.onError;
     this.poller = io.poll(fd, (frames, error) => this.onFrames(frames, error), options.rxBatch ?? DEFAULT_RX_BATCH);
   }
@@ -160,11 +159,11 @@ export class TapMac implements MacDriver {
   }
 
   receive(): Uint8Array | undefined {
-    return this.queue.shift();
+    return this.queue.take();
   }
 
   setReceiveNotify(notify: () => void): void {
-    this.notify = notify;
+    this.queue.setNotify(notify);
   }
 
   linkUp(): boolean {
@@ -213,13 +212,7 @@ export class TapMac implements MacDriver {
       return;
     }
     if (frames === null || !this.open) return;
-    const wasEmpty = this.queue.length === 0;
-    for (let i = 0; i < frames.length; i++) {
-      if (this.queue.push(frames[i])) this.stats.rxFrames++;
-      else this.stats.rxDropped++;
-    }
-    // The "Rx interrupt": only on the empty -> non-empty edge, as the stack drains fully.
-    if (wasEmpty && this.queue.length > 0 && this.notify !== undefined) this.notify();
+    for (let i = 0; i < frames.length; i++) this.queue.add(frames[i]);
   }
 
   private fail(error: Error): void {

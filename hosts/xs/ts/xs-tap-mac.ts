@@ -7,7 +7,7 @@
  * stack, like an Rx interrupt, when the queue stops being empty.
  */
 import type { MacDriver } from '../../../src/host/mac.js';
-import { DEFAULT_RX_QUEUE_FRAMES, FrameQueue } from '../../common/frame-queue.js';
+import { DEFAULT_RX_QUEUE_FRAMES, ReceiveQueue } from '../../common/frame-queue.js';
 import { unwatchDescriptor, watchDescriptor } from './fd-events.js';
 
 /** Frames read per readable event before timers and other descriptors get a turn. */
@@ -37,10 +37,9 @@ export class XsTapMac implements MacDriver {
   readonly macAddress: Uint8Array;
   readonly name: string;
   readonly stats: XsTapMacStats = { rxFrames: 0, rxDropped: 0, txFrames: 0, txRefused: 0 };
-  private readonly queue: FrameQueue;
+  private readonly queue: ReceiveQueue;
   private readonly rxBatch: number;
   private readonly onError: ((error: Error) => void) | undefined;
-  private notify: (() => void) | undefined;
   private open = true;
 
   /** Opens (or attaches to) the TAP device `name`; throws the host's Error on failure. */
@@ -60,7 +59,7 @@ export class XsTapMac implements MacDriver {
     if (!(Number.isInteger(batch) && batch >= 1 && batch <= 4096)) throw new RangeError(`XsTapMac: rxBatch must be an integer 1..4096, got ${batch}`);
     this.name = name;
     this.macAddress = macAddress.slice();
-    this.queue = new FrameQueue(options.rxQueueFrames ?? DEFAULT_RX_QUEUE_FRAMES);
+    this.queue = new ReceiveQueue(options.rxQueueFrames ?? DEFAULT_RX_QUEUE_FRAMES, this.stats);
     this.rxBatch = batch;
     this.onError = options.onError;
     watchDescriptor(fd, () => this.onReadable());
@@ -76,11 +75,11 @@ export class XsTapMac implements MacDriver {
   }
 
   receive(): Uint8Array | undefined {
-    return this.queue.shift();
+    return this.queue.take();
   }
 
   setReceiveNotify(notify: () => void): void {
-    this.notify = notify;
+    this.queue.setNotify(notify);
   }
 
   linkUp(): boolean {
@@ -102,7 +101,6 @@ export class XsTapMac implements MacDriver {
   /** Pulls what the kernel has (bounded by rxBatch); public so tests can drive it. */
   onReadable(): void {
     if (!this.open) return;
-    const wasEmpty = this.queue.length === 0;
     for (let i = 0; i < this.rxBatch; i++) {
       let buffer: ArrayBuffer | undefined;
       try {
@@ -113,9 +111,7 @@ export class XsTapMac implements MacDriver {
         return;
       }
       if (buffer === undefined) break;
-      if (this.queue.push(new Uint8Array(buffer))) this.stats.rxFrames++;
-      else this.stats.rxDropped++;
+      this.queue.add(new Uint8Array(buffer));
     }
-    if (wasEmpty && this.queue.length > 0) this.notify?.();
   }
 }
