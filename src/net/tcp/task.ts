@@ -23,8 +23,10 @@ export interface TcpTaskContext {
   readonly queue: number;
 }
 
+/** Where messages are read; used only within one synchronous task run, so all stacks share it. */
+const msg = new Uint8Array(HEADER + 8);
+
 export function runTcpTask(core: TcpCore, ctx: TcpTaskContext): void {
-  const msg = new Uint8Array(HEADER + 8);
   for (let i = 0; i < MAX_MESSAGES; i++) {
     if (core.scheduler.read(ctx.queue, msg, HEADER) < HEADER) break;
     const source = msg[3];
