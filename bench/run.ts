@@ -6,7 +6,7 @@
  *   npm run bench [-- --quick]   --quick: one run each and small transfers (CI: proves the
  *                                benchmarks run; its figures are not worth quoting)
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { onesComplementSum } from '../src/net/wire/checksum.js';
 import { parseTcp, emitTcp, TCP_ACK, TCP_PSH } from '../src/net/wire/tcp.js';
@@ -83,5 +83,6 @@ const results = {
 };
 // A --quick run (CI) leaves the committed full results alone.
 const file = settings.quick ? 'build/bench/results-quick.json' : 'bench/results.json';
+mkdirSync('build/bench', { recursive: true });
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(`results: ${file}\n`);
