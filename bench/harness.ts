@@ -9,9 +9,16 @@ export interface Measurement {
   runs: number[];
 }
 
+/** `--quick` (CI): one timed run per measurement, enough to prove every benchmark still runs. */
+export const settings = { quick: false };
+
+/** Every row reported in this run, for bench/results.json. */
+export const recorded: { name: string; unit: string; median: number; baseline?: string; ratio?: number }[] = [];
+
 /** Runs `body` (which returns how many units it processed) `runs` times after a warm-up. */
 export function measure(name: string, unit: string, body: () => number, runs = 7): Measurement {
   body(); // warm-up: lets the JIT settle so runs compare like with like
+  if (settings.quick) runs = 1;
   const rates: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
@@ -32,6 +39,7 @@ export function formatRate(v: number): string {
 
 /** One table row: the measurement, and its ratio to the baseline measured in the same run. */
 export function row(m: Measurement, baseline?: Measurement): string {
+  recorded.push({ name: m.name, unit: `${m.unit.trim()}/s`, median: m.median, ...(baseline ? { baseline: baseline.name, ratio: m.median / baseline.median } : {}) });
   const ratio = baseline ? `${(m.median / baseline.median).toFixed(3)} × ${baseline.name}` : '(baseline)';
   return `| ${m.name} | ${formatRate(m.median)}${m.unit}/s | ${ratio} |`;
 }

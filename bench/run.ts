@@ -1,14 +1,20 @@
 /**
  * `npm run bench`: speed of the hot paths, each as the median of several runs and as a
  * ratio to a baseline measured in the same run (so machine noise largely cancels).
+ * Prints the README's tables and writes them to bench/results.json.
+ *
+ *   npm run bench [-- --quick]   --quick: one run each and small transfers (CI: proves the
+ *                                benchmarks run; its figures are not worth quoting)
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { onesComplementSum } from '../src/net/wire/checksum.js';
 import { parseTcp, emitTcp, TCP_ACK, TCP_PSH } from '../src/net/wire/tcp.js';
 import { parseIpv4, emitIpv4Header, IPPROTO_TCP } from '../src/net/wire/ipv4.js';
-import { measure, row } from './harness.js';
+import { measure, recorded, row, settings } from './harness.js';
 import { runSimBenchmarks } from './sim.js';
 import { runXsBenchmarks } from './xs.js';
-import { runTapBenchmarks } from './tap.js';
+import { FULL_SIZES, QUICK_SIZES, runTapBenchmarks, tapTable } from './tap.js';
 
 const PAYLOAD = 1460;
 const ITER = 20_000;
@@ -58,5 +64,25 @@ function codecBenchmarks(): string[] {
   return ['| benchmark | median | ratio |', '|---|---|---|', row(naive), row(sum, naive), row(parse, naive), row(emit, naive)];
 }
 
-const lines = [...codecBenchmarks(), '', ...runSimBenchmarks(), '', ...runXsBenchmarks(), '', ...(await runTapBenchmarks())];
-process.stdout.write(`${lines.join('\n')}\n`);
+const unknown = process.argv.slice(2).filter((a) => a !== '--quick');
+if (unknown.length > 0) {
+  process.stderr.write(`bench: unknown argument ${unknown[0]} (usage: npm run bench [-- --quick])\n`);
+  process.exit(2);
+}
+settings.quick = process.argv.includes('--quick');
+const tables = [codecBenchmarks(), runSimBenchmarks(), runXsBenchmarks()];
+const tap = await runTapBenchmarks(settings.quick ? QUICK_SIZES : FULL_SIZES);
+tables.push(typeof tap === 'string' ? [`(${tap})`] : tapTable(tap));
+process.stdout.write(`${tables.map((t) => t.join('\n')).join('\n\n')}\n`);
+const results = {
+  date: new Date().toISOString(),
+  quick: settings.quick,
+  machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+  rows: recorded,
+  tap: typeof tap === 'string' ? { skipped: tap } : tap,
+};
+// A --quick run (CI) leaves the committed full results alone.
+const file = settings.quick ? 'build/bench/results-quick.json' : 'bench/results.json';
+mkdirSync('build/bench', { recursive: true });
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write(`results: ${file}\n`);

@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { settings } from './harness.js';
 
 const ROOT = process.cwd();
 const XS = join(ROOT, 'build', 'xs', 'release', 'xstcp-xs');
@@ -28,8 +29,9 @@ function timeRun(command: string, args: string[], runs: number): number {
 export function runXsBenchmarks(): string[] {
   if (!existsSync(XS) || !existsSync(SCENARIO)) return ['(XS benchmarks skipped: run `npm run build:xs` and `npm run build` first)'];
   const args = [SCENARIO, '--scenario', 'bulk', '--seed', '1', '--trace', '/dev/null', '--time', 'on'];
-  const v8 = timeRun(process.execPath, [SHIM, ...args], 5);
-  const xs = timeRun(XS, args, 5);
+  const runs = settings.quick ? 1 : 5;
+  const v8 = timeRun(process.execPath, [SHIM, ...args], runs);
+  const xs = timeRun(XS, args, runs);
   const memory = JSON.parse(spawnSync(XS, [MEMORY, '--sockets', '32'], { encoding: 'utf8' }).stdout.trim().split('\n').pop()!) as Record<string, number>;
   return [
     '| XS benchmark | median | ratio |',
