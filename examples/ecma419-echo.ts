@@ -1,0 +1,80 @@
+/**
+ * An echo server (RFC 862) written only against the ECMA-419 socket modules, as a
+ * Moddable application would be: it runs unchanged on Moddable's own sockets and on
+ * xstcp (the board's `--app ecma419-echo`, on every engine). Back-pressure comes from
+ * the sockets themselves: a connection reads no more than it can write at once, so
+ * unread bytes wait in the receive buffer and the peer is held back by the window.
+ */
+import Listener from 'embedded:io/socket/listener';
+import TCP from 'embedded:io/socket/tcp';
+
+export const ECMA419_ECHO_PORT = 7;
+
+export interface Ecma419Echo {
+  readonly port: number;
+  /** Connections open now. */
+  readonly connections: number;
+  /** Bytes echoed so far, all connections. */
+  readonly bytes: number;
+  /** Stops listening and closes every connection. */
+  close(): void;
+}
+
+export function startEcma419Echo(port: number = ECMA419_ECHO_PORT): Ecma419Echo {
+  const open = new Set<TCP>();
+  let bytes = 0;
+
+  function accept(from: TCP): void {
+    let room = 0; // send-buffer room: what onWritable said, less what was written since
+    const pump = (socket: TCP): void => {
+      while (room > 0) {
+        const data = socket.read(room) as ArrayBuffer | undefined;
+        if (data === undefined) return;
+        socket.write(data);
+        room -= data.byteLength;
+        bytes += data.byteLength;
+      }
+    };
+    open.add(new TCP({
+      from,
+      onReadable() {
+        pump(this);
+      },
+      onWritable(free) {
+        room = free;
+        pump(this);
+      },
+      onError() {
+        // The peer closed (or the connection failed) and everything it sent was echoed.
+        open.delete(this);
+        this.close();
+      },
+    }));
+  }
+
+  const listener = new Listener({
+    port,
+    onReadable(count) {
+      for (let i = 0; i < count; i++) {
+        const from = this.read();
+        if (from === undefined) break;
+        accept(from);
+      }
+    },
+  });
+
+  return {
+    port: listener.port,
+    get connections() {
+      return open.size;
+    },
+    get bytes() {
+      return bytes;
+    },
+    close() {
+      listener.close();
+      for (const socket of open) socket.close();
+      open.clear();
+    },
+  };
+}
