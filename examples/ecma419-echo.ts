@@ -52,6 +52,7 @@ export function startEcma419Echo(port: number = ECMA419_ECHO_PORT): Ecma419Echo 
     }));
   }
 
+  // Moddable's Listener has close(); the declarations of @moddable/typings 5.6.0 omit it.
   const listener = new Listener({
     port,
     onReadable(count) {
@@ -61,7 +62,7 @@ export function startEcma419Echo(port: number = ECMA419_ECHO_PORT): Ecma419Echo 
         accept(from);
       }
     },
-  });
+  }) as Listener & { close(): void };
 
   return {
     port: listener.port,

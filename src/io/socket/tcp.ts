@@ -120,8 +120,8 @@ export default class TCP {
    * "number" format: the next byte, or undefined.
    */
   read(byteLength?: number): number | ArrayBuffer | undefined;
-  read(buffer: ArrayBuffer | ArrayBufferView): number | undefined;
-  read(request?: number | ArrayBuffer | ArrayBufferView): number | ArrayBuffer | undefined {
+  read(buffer: ArrayBufferLike | ArrayBufferView): number | undefined;
+  read(request?: number | ArrayBufferLike | ArrayBufferView): number | ArrayBuffer | undefined {
     const connection = this.#open();
     const available = connection.available;
     if (available === 0) return undefined;
@@ -140,7 +140,7 @@ export default class TCP {
       connection.read(new Uint8Array(out), 0, n);
       return out;
     }
-    const target = request instanceof ArrayBuffer
+    const target = request instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && request instanceof SharedArrayBuffer)
       ? new Uint8Array(request)
       : ArrayBuffer.isView(request) ? new Uint8Array(request.buffer, request.byteOffset, request.byteLength) : undefined;
     if (target === undefined) throw new TypeError('TCP: read() takes a byte count or a buffer');
@@ -152,18 +152,18 @@ export default class TCP {
    * turn). Throws when they do not fit in the send buffer: wait for onWritable. Returns
    * the room left. Writes after the connection ended are ignored, as onError reported it.
    */
-  write(value: number | ArrayBuffer | ArrayBufferView): number {
+  write(value: number | ArrayBufferLike | ArrayBufferView): number {
     const connection = this.#open();
     let bytes: Uint8Array;
     if (typeof value === 'number') {
       if (!Number.isInteger(value) || value < 0 || value > 255) throw new RangeError(`TCP: a byte is 0..255, got ${value}`);
       bytes = new Uint8Array([value]);
-    } else if (value instanceof ArrayBuffer) {
+    } else if (value instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && value instanceof SharedArrayBuffer)) {
       bytes = new Uint8Array(value);
     } else if (ArrayBuffer.isView(value)) {
       bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
     } else {
-      throw new TypeError('TCP: write() takes an ArrayBuffer, a TypedArray, a DataView or a byte');
+      throw new TypeError('TCP: write() takes an ArrayBuffer, a SharedArrayBuffer, a TypedArray, a DataView or a byte');
     }
     if (!connection.connected) throw new Error('TCP: not connected yet (wait for onWritable)');
     if (connection.ended) return 0;
