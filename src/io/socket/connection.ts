@@ -165,15 +165,16 @@ export class Connection implements SocketOwner, Serviceable {
     if (sink === undefined || this.closing) return;
     if (pending & PENDING_READABLE && this.rxLength > 0) sink.readable(this.rxLength);
     if (this.sink !== sink) return; // closed or handed over inside the callback
-    if (this.failedOrFinished()) {
+    if (this.failedOrFinished() && this.rxLength === 0) {
       // After the peer's FIN or the end of the connection, onError once everything was read.
-      if (this.rxLength === 0 && !this.errorReported) {
+      if (!this.errorReported) {
         this.errorReported = true;
         sink.error();
       }
       return;
     }
-    if (pending & PENDING_WRITABLE && this.connected) {
+    // Until then the application may still need room to answer what it reads (an echo does).
+    if (pending & PENDING_WRITABLE && this.connected && !this.ended) {
       const free = this.writableBytes();
       if (free > 0) sink.writable(free);
     }
