@@ -79,3 +79,58 @@ export function startEcma419Echo(port: number = ECMA419_ECHO_PORT): Ecma419Echo 
     },
   };
 }
+
+/** What the echo client saw. */
+export interface Ecma419EchoClientResult {
+  sent: number;
+  received: number;
+  /** Offset of the first byte that came back wrong, -1 if none. */
+  mismatchAt: number;
+  /** onError came before everything was echoed (a reset, a refusal, the server's FIN). */
+  failed: boolean;
+}
+
+/** Byte `i` of what the client sends: not periodic at 256, so shifted data is noticed. */
+export const echoClientByte = (i: number): number => (i * 7 + (i >> 8)) & 0xff;
+
+/**
+ * The other side: connects to an echo server, writes `bytes` bytes as fast as onWritable
+ * allows while checking every byte that comes back, then closes and calls `done`.
+ */
+export function startEcma419EchoClient(address: string, port: number, bytes: number, done: (result: Ecma419EchoClientResult) => void): { close(): void } {
+  const result: Ecma419EchoClientResult = { sent: 0, received: 0, mismatchAt: -1, failed: false };
+  let finished = false;
+  const finish = (socket: TCP, failed: boolean): void => {
+    if (finished) return;
+    finished = true;
+    result.failed = failed;
+    socket.close();
+    done(result);
+  };
+  const socket = new TCP({
+    address,
+    port,
+    onWritable(free) {
+      let room = free;
+      while (room > 0 && result.sent < bytes) {
+        const chunk = new Uint8Array(Math.min(room, bytes - result.sent, 4096));
+        for (let i = 0; i < chunk.length; i++) chunk[i] = echoClientByte(result.sent + i);
+        this.write(chunk);
+        result.sent += chunk.length;
+        room -= chunk.length;
+      }
+    },
+    onReadable() {
+      const data = new Uint8Array(this.read() as ArrayBuffer);
+      for (let i = 0; i < data.length; i++) {
+        if (result.mismatchAt < 0 && data[i] !== echoClientByte(result.received + i)) result.mismatchAt = result.received + i;
+      }
+      result.received += data.length;
+      if (result.received >= bytes) finish(this, false);
+    },
+    onError() {
+      finish(this, true);
+    },
+  });
+  return { close: () => socket.close() };
+}
