@@ -6,7 +6,8 @@
  */
 import Listener from 'embedded:io/socket/listener';
 import TCP from 'embedded:io/socket/tcp';
-import { startEcma419Echo } from '../../examples/ecma419-echo.js';
+import { startEcma419Echo, startEcma419EchoClient, type Ecma419EchoClientResult } from '../../examples/ecma419-echo.js';
+import { provideStack } from '../../src/io/provider.js';
 import { TcpClient, bytesSource, text } from '../../hosts/sim/tcp-client.js';
 import { TCP_STATE_LISTEN } from '../../src/api/tcp.js';
 import { SERVER_IP, ecmaBoards, pattern, runUntil, socketsInUse } from './sim.js';
@@ -39,6 +40,33 @@ describe('ECMA-419 Listener against µTasker clients', () => {
     echo.close();
     expect(socketsInUse(server)).toBe(0);
     expect(errors).toEqual([]);
+  });
+
+  it('echoes everything a client sends right before its FIN, then closes (a half close)', () => {
+    const { clock, client, server } = ecmaBoards('server');
+    const echo = startEcma419Echo();
+    const data = pattern(100_000, 4);
+    const c = new TcpClient(client.api, { clock, closeWhenSent: true, onPeerClose: 'accept' });
+    c.connect(SERVER_IP, 7);
+    c.send(bytesSource(data));
+    expect(runUntil(clock, () => c.finished, 30_000)).toBe(true);
+    expect(c.closed).toBe(true);
+    expect(equalBytes(c.data(), data)).toBe(true);
+    runUntil(clock, () => echo.connections === 0, 5_000);
+    expect(echo.connections).toBe(0);
+    expect(socketsInUse(server)).toBe(2);
+  });
+
+  it('serves an ECMA-419 client on the other board (both sides ECMA-419, each on its own stack)', () => {
+    const { clock, client } = ecmaBoards('server');
+    const echo = startEcma419Echo(7100);
+    provideStack(client); // sockets made from now on use the client board
+    const results: Ecma419EchoClientResult[] = [];
+    startEcma419EchoClient('198.18.0.2', 7100, 64_000, (r) => results.push(r));
+    expect(runUntil(clock, () => results.length > 0, 10_000)).toBe(true);
+    expect(results[0]).toEqual({ sent: 64_000, received: 64_000, mismatchAt: -1, failed: false });
+    expect(runUntil(clock, () => echo.connections === 0, 5_000)).toBe(true);
+    expect(socketsInUse(client)).toBe(0);
   });
 
   it('keeps unread data and holds the sender back with the window until the application reads', () => {
