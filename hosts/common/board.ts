@@ -11,8 +11,12 @@ import { Stack } from '../../src/stack.js';
 import type { TcpConfig } from '../../src/net/tcp/config.js';
 import { tcpEventName, tcpStateName } from '../../src/api/tcp.js';
 import { startChargen, startDiscard, startEcho, startHttp, NO_OF_HTTP_SESSIONS, DEFAULT_SERVICE_SOCKETS, HTTP_WINDOWING_BUFFERS } from '../../src/apps/index.js';
+import { provideStack } from '../../src/io/provider.js';
 
-export const BOARD_APPS = ['http', 'echo', 'discard', 'chargen'] as const;
+/** `ecma419-echo` is examples/ecma419-echo.ts, an application written against the ECMA-419 socket modules. */
+export const BOARD_APPS = ['http', 'echo', 'discard', 'chargen', 'ecma419-echo'] as const;
+/** Sockets of the ECMA-419 echo: its Listener's backlog (2) and two connections. */
+const ECMA419_ECHO_SOCKETS = 4;
 export type BoardApp = (typeof BOARD_APPS)[number];
 
 export interface BoardOptions {
@@ -37,13 +41,15 @@ export interface BoardOptions {
 
 export interface Board {
   readonly stack: Stack;
+  /** Settles once every app listens (the ECMA-419 app is loaded as a module: its specifiers need the host's mapping). */
+  readonly ready: Promise<void>;
   /** Stops the applications and the stack's timers. */
   stop(): void;
 }
 
 /** Sockets each app takes. */
 export function socketsNeeded(apps: readonly BoardApp[]): number {
-  return apps.reduce((n, app) => n + (app === 'http' ? NO_OF_HTTP_SESSIONS : DEFAULT_SERVICE_SOCKETS), 0);
+  return apps.reduce((n, app) => n + (app === 'http' ? NO_OF_HTTP_SESSIONS : app === 'ecma419-echo' ? ECMA419_ECHO_SOCKETS : DEFAULT_SERVICE_SOCKETS), 0);
 }
 
 /** Starts a board; throws RangeError when the options cannot work (e.g. too few sockets). */
@@ -51,6 +57,7 @@ export function startBoard(o: BoardOptions): Board {
   const needed = socketsNeeded(o.apps);
   const sockets = o.sockets ?? Math.max(8, needed + 4);
   if (sockets < needed) throw new RangeError(`the apps ${o.apps.join(',')} need ${needed} sockets, --sockets is ${sockets}`);
+  if (o.apps.includes('echo') && o.apps.includes('ecma419-echo')) throw new RangeError('the apps echo and ecma419-echo both serve port 7: choose one');
   const tcp: Partial<TcpConfig> = { ...o.tcp, sockets };
   if (o.mslSeconds !== undefined) {
     tcp.mslMs = o.mslSeconds * 1000;
@@ -75,11 +82,24 @@ export function startBoard(o: BoardOptions): Board {
     if (app === 'http') handles.push(startHttp(api, { board: stack.tcp, title: o.title, windowBlocks: HTTP_WINDOWING_BUFFERS }));
     else if (app === 'echo') handles.push(startEcho(api));
     else if (app === 'discard') handles.push(startDiscard(api));
-    else handles.push(startChargen(api));
+    else if (app === 'chargen') handles.push(startChargen(api));
+  }
+  let stopped = false;
+  let ready: Promise<void> = Promise.resolve();
+  if (o.apps.includes('ecma419-echo')) {
+    // The ECMA-419 sockets use the stack provided before the app starts, as on Moddable.
+    handles.push({ stop: provideStack(stack) });
+    ready = import('../../examples/ecma419-echo.js').then((m) => {
+      if (stopped) return;
+      const echo = m.startEcma419Echo();
+      handles.unshift({ stop: () => echo.close() });
+    });
   }
   return {
     stack,
+    ready,
     stop() {
+      stopped = true;
       for (const h of handles) h.stop();
       stack.stop();
     },

@@ -44,7 +44,7 @@ export type ParseResult = { ok: true; args: CliArgs } | { ok: false; error: stri
 
 export const USAGE = `usage:
   xstcp board --tap NAME --ip A.B.C.D/N [--gateway A.B.C.D] [--mac 02:00:00:00:00:02]
-              [--app http,echo,discard,chargen] [--sockets N] [--msl SECONDS]
+              [--app http,echo,discard,chargen,ecma419-echo] [--sockets N] [--msl SECONDS]
               [--reuse-time-wait on|off] [--trace] [--pcap FILE] [--engine node|xs]
               [--xsbug HOST[:PORT]] [--memory]
   xstcp demo [--sim] [--once] [--pcap FILE]

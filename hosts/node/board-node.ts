@@ -11,6 +11,7 @@ import { PcapFile } from './pcap-file.js';
 import { RealClock } from './real-clock.js';
 import { CryptoRandom } from './random.js';
 import { TapMac } from './tap-mac.js';
+import { registerEmbeddedSpecifiers } from './embedded-specifiers.js';
 
 export function runBoardOnNode(args: BoardArgs): Promise<number> {
   const clock = new RealClock();
@@ -40,6 +41,7 @@ export function runBoardOnNode(args: BoardArgs): Promise<number> {
   }
 
   let board: ReturnType<typeof startBoard>;
+  if (args.apps.includes('ecma419-echo')) registerEmbeddedSpecifiers();
   try {
     board = startBoard({
       mac,
@@ -75,6 +77,11 @@ export function runBoardOnNode(args: BoardArgs): Promise<number> {
   }
   process.once('SIGINT', () => shutdown(0));
   process.once('SIGTERM', () => shutdown(0));
-  process.stderr.write('ready\n');
+  board.ready.then(() => {
+    if (!stopped) process.stderr.write('ready\n');
+  }, (error: unknown) => {
+    process.stderr.write(`xstcp: an app failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
+    shutdown(1);
+  });
   return done;
 }

@@ -112,8 +112,14 @@ function main(argv: readonly string[]): void {
   }
 
   xsHost.onSignal = () => shutdown(0);
-  if (xsHost.memoryFlag) printMemory('after start');
-  xsHost.writeError('ready\n');
+  board.ready.then(() => {
+    if (stopped) return;
+    if (xsHost.memoryFlag) printMemory('after start');
+    xsHost.writeError('ready\n');
+  }, (error: unknown) => {
+    xsHost.writeError(`xstcp: an app failed to start: ${String(error)}\n`);
+    shutdown(1);
+  });
 }
 
 main(xsHost.args);

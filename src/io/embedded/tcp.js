@@ -1,0 +1,7 @@
+/*
+ * The module a Moddable manifest maps "embedded:io/socket/tcp" to (scripts/manifest.mjs).
+ * XS resolves a relative import against the importing module's name, and under the
+ * name "embedded:io/socket/tcp" the implementation's relative imports would point
+ * nowhere; so this entry imports it by its library name instead.
+ */
+export { default } from "xstcp/io/socket/tcp";
