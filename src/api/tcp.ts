@@ -116,7 +116,8 @@ export const TCP_STANDARD_RETRY_TOUT = 3;
 export const TCP_SILLY_WINDOW_DELAY = 5;
 /** MSL per the seed (µTasker's code uses 2 s); TIME_WAIT lasts 2 × MSL. */
 export const TCP_MSL_TIMEOUT = 60;
-export const TCP_FIN_WAIT_2_TIMEOUT = TCP_MSL_TIMEOUT;
+/** µTasker's own setting (60 s), not derived from the MSL. */
+export const TCP_FIN_WAIT_2_TIMEOUT = 60;
 export const TCP_DEFAULT_TIMEOUT = 120;
 export const INFINITE_TIMEOUT = 0xffff;
 /** Not a µTasker name: how often an unanswered FIN is repeated before the RST (the seed's "a few times"). */
@@ -186,8 +187,7 @@ export function tcpConfig(u: UTaskerTcpConfig, extras: Partial<TcpConfig> = {}):
   if (u.TCP_STANDARD_RETRY_TOUT !== undefined) c.retryMs = sec(u.TCP_STANDARD_RETRY_TOUT);
   if (u.TCP_SILLY_WINDOW_DELAY !== undefined) c.sillyWindowDelayMs = sec(u.TCP_SILLY_WINDOW_DELAY);
   if (u.TCP_MSL_TIMEOUT !== undefined) c.mslMs = sec(u.TCP_MSL_TIMEOUT);
-  c.finWait2TimeoutMs = sec(u.TCP_FIN_WAIT_2_TIMEOUT ?? u.TCP_MSL_TIMEOUT) ?? extras.finWait2TimeoutMs;
-  if (c.finWait2TimeoutMs === undefined) delete c.finWait2TimeoutMs;
+  if (u.TCP_FIN_WAIT_2_TIMEOUT !== undefined) c.finWait2TimeoutMs = sec(u.TCP_FIN_WAIT_2_TIMEOUT);
   if (u.REUSE_TIME_WAIT_SOCKETS !== undefined) c.reuseTimeWaitSockets = u.REUSE_TIME_WAIT_SOCKETS;
   if (u.TCP_DEF_MTU !== undefined) c.mss = u.TCP_DEF_MTU;
   if (u.TCP_BUFFER !== undefined) c.txBufferSize = u.TCP_BUFFER;

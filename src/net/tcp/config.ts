@@ -26,7 +26,7 @@ export interface TcpConfig {
   rtoMaxMs: number;
   /** Delay after which a sender held back by silly-window avoidance sends anyway (TCP_SILLY_WINDOW_DELAY). */
   sillyWindowDelayMs: number;
-  /** Longest wait in FIN_WAIT_2 for the peer's FIN (TCP_FIN_WAIT_2_TIMEOUT). */
+  /** Longest wait in FIN_WAIT_2 for the peer's FIN (TCP_FIN_WAIT_2_TIMEOUT, 60 s); independent of the MSL. */
   finWait2TimeoutMs: number;
   /** Maximum segment lifetime; TIME_WAIT lasts twice this (TCP_MSL_TIMEOUT). */
   mslMs: number;
@@ -116,6 +116,7 @@ export const UTASKER_CODE_COMPAT: Readonly<Partial<TcpConfig>> = Object.freeze({
   rtoMode: 'utasker',
   finRetries: 1,
   mslMs: 2000,
+  finWait2TimeoutMs: 60000,
   reuseTimeWaitOnSyn: false,
   rfc5961: false,
   synReceivedResetToListen: false,
@@ -151,7 +152,7 @@ export function resolveTcpConfig(partial: Partial<TcpConfig> = {}): TcpConfig {
     rtoMinMs: finiteIn(p.rtoMinMs, 1, hour, d.rtoMinMs),
     rtoMaxMs: finiteIn(p.rtoMaxMs, 1, hour, d.rtoMaxMs),
     sillyWindowDelayMs: finiteIn(p.sillyWindowDelayMs, 1, hour, d.sillyWindowDelayMs),
-    finWait2TimeoutMs: finiteIn(p.finWait2TimeoutMs, 1, hour, p.mslMs !== undefined ? finiteIn(p.mslMs, 1, hour, d.finWait2TimeoutMs) : d.finWait2TimeoutMs),
+    finWait2TimeoutMs: finiteIn(p.finWait2TimeoutMs, 1, hour, d.finWait2TimeoutMs),
     mslMs: finiteIn(p.mslMs, 0, hour, d.mslMs),
     reuseTimeWaitSockets: bool(p.reuseTimeWaitSockets, d.reuseTimeWaitSockets),
     reuseTimeWaitOnSyn: bool(p.reuseTimeWaitOnSyn, d.reuseTimeWaitOnSyn),
