@@ -12,8 +12,10 @@ import { BufCommand, TX_FREE as BUFFERED_TX_FREE } from '../net/tcp/buffered.js'
 import { DEFAULT_TCP_CONFIG, type TcpConfig } from '../net/tcp/config.js';
 import { E_POLL_TCP as CORE_E_POLL_TCP } from '../net/tcp/core.js';
 import { TCP_PORTS_END as POOL_PORTS_END, TCP_PORTS_START as POOL_PORTS_START } from '../net/tcp/pool.js';
+import { ARP_RESOLUTION_FAILED as NET_ARP_FAILED, ARP_RESOLUTION_SUCCESS as NET_ARP_SUCCESS } from '../net/tcp/network.js';
 import type { TcpStack } from '../net/tcp/stack.js';
 import type { TcpTaskContext } from '../net/tcp/task.js';
+import { DEFAULT_TICK_MS, ticksPerSecond } from './scheduler.js';
 import { AppResult, TcpError, TcpEvent, TcpState, type TcpListener } from '../net/tcp/types.js';
 
 // ---- states (tcpip.h; bit patterns, do not renumber) -------------------------------------
@@ -107,7 +109,8 @@ export const TOS_MAXIMISE_RELIABILITY = 0x04;
 export const TOS_MINIMISE_MONETARY_COST = 0x02;
 
 // ---- timers (µTasker units: seconds, one TCP poll period each) ---------------------------
-export const T_TCP_PERIOD_SECONDS = 1;
+/** The TCP task's poll period, one second in ticks (1 * SEC at the default 50 ms tick). */
+export const T_TCP_PERIOD = ticksPerSecond(DEFAULT_TICK_MS);
 export const TCP_DEF_RETRIES = 7;
 /** Defined by µTasker and used nowhere (spec §1.8); kept for source compatibility. */
 export const TCP_CON_ATTEMPTS = 7;
@@ -157,6 +160,9 @@ export const TX_FREE = BUFFERED_TX_FREE; // 0xdd
 
 // ---- the TCP task ------------------------------------------------------------------------------
 export const E_POLL_TCP = CORE_E_POLL_TCP; // 1
+/** The result the ARP task reports to the owner of a resolution (message content byte 0). */
+export const ARP_RESOLUTION_FAILED = NET_ARP_FAILED; // 3
+export const ARP_RESOLUTION_SUCCESS = NET_ARP_SUCCESS; // 4
 
 /** µTasker's TCP configuration names (seconds where µTasker counts poll periods). */
 export interface UTaskerTcpConfig {

@@ -22,7 +22,7 @@ import {
 import { ICMP_ECHO_REPLY, ICMP_ECHO_REQUEST, emitIcmpEcho, parseIcmp } from './wire/icmp.js';
 import { ArpCache, ARP_DEFAULTS, type ArpConfig, type ArpOwner } from './arp-cache.js';
 import { Counters } from './counters.js';
-import { ARP_RESULT_FAILED, ARP_RESULT_SUCCESS, IPV4_PAYLOAD_OFFSET, SEND_NO_ARP_ENTRY, type TcpNetwork } from './tcp/network.js';
+import { ARP_RESOLUTION_FAILED, ARP_RESOLUTION_SUCCESS, IPV4_PAYLOAD_OFFSET, SEND_NO_ARP_ENTRY, type TcpNetwork } from './tcp/network.js';
 
 export const TASK_ETHERNET = 'E';
 export const TASK_ARP = 'A';
@@ -184,7 +184,7 @@ export class NetInterface implements TcpNetwork {
       this.armArpTimer();
     } else if (start === 'table-full') {
       this.counters.drop('arp', 'table-full');
-      if (owner) this.notifyOwner(owner, ARP_RESULT_FAILED);
+      if (owner) this.notifyOwner(owner, ARP_RESOLUTION_FAILED);
     }
     return undefined;
   }
@@ -305,7 +305,7 @@ export class NetInterface implements TcpNetwork {
   private learn(ip: number, mac: Uint8Array, create: boolean): void {
     if (ip === 0 || isBroadcastMac(mac)) return;
     const resolved = this.arp.learn(ip, mac, this.clock.now(), create);
-    for (const owner of resolved) this.notifyOwner(owner, ARP_RESULT_SUCCESS);
+    for (const owner of resolved) this.notifyOwner(owner, ARP_RESOLUTION_SUCCESS);
     if (resolved.length > 0) this.counters.inc('arp.resolutions-succeeded');
     this.armArpTimer();
   }
@@ -349,7 +349,7 @@ export class NetInterface implements TcpNetwork {
     for (const ip of requests) this.sendArp(ARP_REQUEST, BROADCAST_MAC, new Uint8Array(6), ip);
     for (const f of failed) {
       this.counters.inc('arp.resolutions-failed');
-      for (const owner of f.owners) this.notifyOwner(owner, ARP_RESULT_FAILED);
+      for (const owner of f.owners) this.notifyOwner(owner, ARP_RESOLUTION_FAILED);
     }
     this.armArpTimer();
   }

@@ -70,7 +70,10 @@ export interface TcpConfig {
   synFloodRecycleAgeMs: number;
   /** Data the peer sends after our FIN (FIN_WAIT_1/2) reaches the application. */
   deliverDataAfterFin: boolean;
-  /** A bare SYN in SYN_SENT starts a simultaneous open (RFC 9293); off = ignored (µTasker). */
+  /**
+   * RFC 9293 in SYN_SENT: a bare SYN starts a simultaneous open and a RST counts only with an
+   * acceptable ACK. Off (µTasker): the bare SYN is ignored and any RST aborts the attempt.
+   */
   simultaneousOpen: boolean;
   /** Buffered sockets: congestion control (NewReno) and fast retransmit. */
   congestionControl: boolean;

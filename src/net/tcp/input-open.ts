@@ -88,7 +88,8 @@ export function inputSynSent(core: TcpCore, s: TcpSocket, seg: TcpSegment): void
     return;
   }
   if (seg.flags & TCP_RST) {
-    if (hasAck) core.resetByPeer(s);
+    // RFC 9293 takes a RST here only with an acceptable ACK; µTasker takes any RST.
+    if (hasAck || !core.config.simultaneousOpen) core.resetByPeer(s);
     else core.counters.drop('tcp', 'tcp-rst-without-ack');
     return;
   }

@@ -25,6 +25,10 @@ export function receiveText(core: TcpCore, s: TcpSocket, seg: TcpSegment, wnd: n
     return;
   }
   const finSeq = seqAdd(seg.seq, seg.payload.length);
+  if (seg.payload.length > 0 && afterOurFin(s.state) && !core.config.deliverDataAfterFin) {
+    withholdDataAfterFin(core, s, seg, fin, finSeq);
+    return;
+  }
   let seq = seg.seq;
   let payload = acceptsData(s.state) ? seg.payload : EMPTY;
   // Drop what we already have, and what lies beyond the window.
@@ -61,6 +65,22 @@ function acceptsData(state: TcpState): boolean {
   return state === TcpState.Established || state === TcpState.FinWait1 || state === TcpState.FinWait2;
 }
 
+function afterOurFin(state: TcpState): boolean {
+  return state === TcpState.FinWait1 || state === TcpState.FinWait2;
+}
+
+/**
+ * µTasker (`deliverDataAfterFin` off): data the peer sends after our FIN is neither
+ * delivered nor acknowledged; only an in-order FIN that comes with it is taken, and its
+ * acknowledgement covers the data (which the application never sees).
+ */
+function withholdDataAfterFin(core: TcpCore, s: TcpSocket, seg: TcpSegment, fin: boolean, finSeq: number): void {
+  core.counters.inc('tcp.in.discarded-bytes', seg.payload.length);
+  if (!fin || seg.seq !== s.rcvNxt || s.finReceived) return;
+  s.rcvNxt = finSeq;
+  receiveFin(core, s, false);
+}
+
 /** In-order data, then whatever the reassembly queue now holds contiguously. */
 function receiveInOrder(core: TcpCore, s: TcpSocket, payload: Uint8Array): Delivery {
   let result = deliver(core, s, payload);
@@ -75,18 +95,17 @@ function receiveInOrder(core: TcpCore, s: TcpSocket, payload: Uint8Array): Deliv
 /**
  * TCP_EVENT_DATA. RCV.NXT moves before the call so that anything the listener sends
  * acknowledges the data; APP_REJECT_DATA takes it back (the peer will send it again).
- * With `deliverDataAfterFin` off (µTasker), data after our FIN is acknowledged and
- * discarded without an event.
  */
 function deliver(core: TcpCore, s: TcpSocket, data: Uint8Array): Delivery {
   const len = data.length;
+  if (s.state !== TcpState.Established && !core.config.deliverDataAfterFin) {
+    // Our FIN went out from a callback of this segment: the rest is withheld as above.
+    core.counters.inc('tcp.in.discarded-bytes', len);
+    return 'rejected';
+  }
   s.rcvNxt = seqAdd(s.rcvNxt, len);
   s.bytesIn += len;
   s.ackPending = true;
-  if (s.state !== TcpState.Established && !core.config.deliverDataAfterFin) {
-    core.counters.inc('tcp.in.discarded-bytes', len);
-    return 'ok';
-  }
   if (s.state === TcpState.FinWait2) {
     // The FIN_WAIT_2 limit is for a partner that has gone away; one still sending its
     // half-close data is there, so the limit starts again.

@@ -28,5 +28,5 @@ export const IPV4_PAYLOAD_OFFSET = 34;
 /** Value returned by sendIpv4 when the destination MAC is not resolved (µTasker's NO_ARP_ENTRY). */
 export const SEND_NO_ARP_ENTRY = -1;
 /** ARP result codes in the message content (µTasker's ARP_RESOLUTION_FAILED / ARP_RESOLUTION_SUCCESS). */
-export const ARP_RESULT_FAILED = 3;
-export const ARP_RESULT_SUCCESS = 4;
+export const ARP_RESOLUTION_FAILED = 3;
+export const ARP_RESOLUTION_SUCCESS = 4;

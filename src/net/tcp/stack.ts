@@ -106,11 +106,16 @@ export class TcpStack {
       if (!isUnicastAddress(remote) || !isU16(remotePort) || remotePort === 0 || !isU16(localPort) || !isU16(maxWindow)) {
         return TcpError.SocketStateInvalid;
       }
-      if (!this.reuseForConnect(s)) return TcpError.SocketStateInvalid;
+      const reuse = s.state === TcpState.FinWait2 || s.state === TcpState.TimeWait;
+      if (reuse ? !this.config.reuseTimeWaitSockets : (s.state & CONNECT_ALLOWED) === 0 || s.state > TcpState.Listen) {
+        return TcpError.SocketStateInvalid;
+      }
+      // Every check comes before the old connection is given up: a refused connect changes nothing.
       const port = localPort !== 0 ? localPort : freePort(this.core);
       if (port === 0) return TcpError.NoFreePortsAvailable;
       const other = findConnection(this.core, remote >>> 0, remotePort, port);
       if (other !== undefined && other !== s) return TcpError.SocketStateInvalid;
+      if (reuse && !this.closeForReuse(s)) return TcpError.SocketStateInvalid;
       this.startConnect(s, remote >>> 0, remotePort, port, maxWindow);
       return socket;
     });
@@ -123,14 +128,16 @@ export class TcpStack {
 
   /**
    * fnSendTCP without the 20 reserved header bytes: sends `payload` as one segment at
-   * SND.NXT. Returns the frame length, 0 when not sent, NO_ARP_ENTRY (the data then counts
-   * as sent and is asked for again with TCP_EVENT_REGENERATE after ARP), or an error code.
+   * SND.NXT. Returns the frame length, 0 when not sent (too big for a frame), NO_ARP_ENTRY
+   * (the data then counts as sent and is asked for again with TCP_EVENT_REGENERATE after
+   * ARP), or SOCKET_STATE_INVALID outside ESTABLISHED and CLOSE_WAIT — so also once our FIN
+   * has been sent.
    */
   send(socket: number, payload: Uint8Array, flags = 0): number {
     return this.withSocket(socket, (s) => {
       if (!isBytes(payload) || !isU8(flags)) return TcpError.SocketStateInvalid;
       if (s.state !== TcpState.Established && s.state !== TcpState.CloseWait) return TcpError.SocketStateInvalid;
-      if (s.finSent || payload.length > this.core.out.maxPayload()) return 0;
+      if (payload.length > this.core.out.maxPayload()) return 0;
       return this.sendSimple(s, payload, flags);
     });
   }
@@ -293,18 +300,17 @@ export class TcpStack {
   }
 
   /**
-   * µTasker's connect state test, with REUSE_TIME_WAIT_SOCKETS: a FIN_WAIT_2 or TIME_WAIT
-   * socket is forced to CLOSED first (TCP_EVENT_CLOSED only from FIN_WAIT_2, since
-   * TIME_WAIT already reported it); nothing is sent to the old peer.
+   * REUSE_TIME_WAIT_SOCKETS for fnTCP_Connect: the FIN_WAIT_2 or TIME_WAIT socket is forced
+   * to CLOSED (TCP_EVENT_CLOSED only from FIN_WAIT_2, since TIME_WAIT already reported it);
+   * nothing is sent to the old peer. False when the listener took the socket elsewhere.
    */
-  private reuseForConnect(s: TcpSocket): boolean {
-    if (s.state === TcpState.FinWait2 || s.state === TcpState.TimeWait) {
-      if (!this.config.reuseTimeWaitSockets) return false;
-      const fromFinWait2 = s.state === TcpState.FinWait2;
-      this.core.endConnection(s, TcpState.Closed);
-      if (fromFinWait2) this.core.notifyPeer(s, TcpEvent.Closed);
-    }
-    return (s.state & CONNECT_ALLOWED) !== 0 && s.state <= TcpState.Listen;
+  private closeForReuse(s: TcpSocket): boolean {
+    const fromFinWait2 = s.state === TcpState.FinWait2;
+    this.core.endConnection(s, TcpState.Closed);
+    if (!fromFinWait2) return true;
+    const gen = s.generation;
+    this.core.notifyPeer(s, TcpEvent.Closed);
+    return s.generation === gen && s.state === TcpState.Closed;
   }
 
   private startConnect(s: TcpSocket, remote: number, remotePort: number, localPort: number, maxWindow: number): void {

@@ -5,7 +5,7 @@
  */
 import { resendAfterArp } from './buffered.js';
 import type { TcpCore } from './core.js';
-import { ARP_RESULT_FAILED, ARP_RESULT_SUCCESS } from './network.js';
+import { ARP_RESOLUTION_FAILED, ARP_RESOLUTION_SUCCESS } from './network.js';
 import { seqDiff } from './seq.js';
 import type { TcpSocket } from './socket.js';
 import { processTimers } from './timers.js';
@@ -56,15 +56,15 @@ export function arpResult(core: TcpCore, result: number, socket: number): void {
   if (socket === core.config.sockets) {
     const pending = core.out.pendingReset;
     core.out.pendingReset = undefined;
-    if (pending !== undefined && result === ARP_RESULT_SUCCESS) core.out.sendReset(pending);
+    if (pending !== undefined && result === ARP_RESOLUTION_SUCCESS) core.out.sendReset(pending);
     return;
   }
   const s = core.sockets[socket];
   if (s === undefined || s.state <= TcpState.Listen) return;
-  if (result === ARP_RESULT_SUCCESS) {
+  if (result === ARP_RESOLUTION_SUCCESS) {
     core.counters.inc('tcp.arp-resolved');
     resendAfterResolution(core, s);
-  } else if (result === ARP_RESULT_FAILED) {
+  } else if (result === ARP_RESOLUTION_FAILED) {
     core.counters.inc('tcp.arp-failed');
     core.notifyPeer(s, TcpEvent.ArpResolutionFailed);
   }
