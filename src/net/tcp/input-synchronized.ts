@@ -5,7 +5,7 @@
  */
 import { seqLen, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../wire/tcp.js';
 import { onBufferedAck, onBufferedDuplicateAck, startPersist, trySend } from './buffered.js';
-import { classifyRst } from './challenge-ack.js';
+import { classifyAck, classifyRst } from './challenge-ack.js';
 import type { TcpCore } from './core.js';
 import { inputListen } from './input-open.js';
 import { receiveText } from './input-text.js';
@@ -131,7 +131,7 @@ function updateWindow(s: TcpSocket, seg: TcpSegment): boolean {
 }
 
 /**
- * "Fifth, check the ACK field": advance SND.UNA, time the RTT, move closing states on when
+ * "Fifth, check the ACK field" (with RFC 5961 §5.2's lower bound): advance SND.UNA, time the RTT, move closing states on when
  * our FIN is acknowledged, and give the listener µTasker's events. Returns false when the
  * segment is finished with.
  */
@@ -140,6 +140,13 @@ function processAck(core: TcpCore, s: TcpSocket, seg: TcpSegment, handshake: boo
   if (seqGt(ack, s.sndMax)) {
     core.counters.drop('tcp', 'tcp-ack-unsent');
     core.sendAck(s);
+    return false;
+  }
+  if (core.config.rfc5961 && classifyAck(ack, s.sndUna, s.sndMax, s.maxSndWnd) === 'unacceptable') {
+    // RFC 5961 §5.2: older than anything the peer could still acknowledge — blind data
+    // injection, not the peer. The segment goes; a rate-limited challenge ACK answers.
+    core.counters.drop('tcp', 'tcp-ack-too-old');
+    core.challengeAck(s);
     return false;
   }
   const flightBefore = seqDiff(s.sndMax, s.sndUna);
