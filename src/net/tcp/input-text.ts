@@ -7,7 +7,7 @@
 import { TCP_FIN, type TcpSegment } from '../wire/tcp.js';
 import type { TcpCore } from './core.js';
 import { ReassemblyQueue } from './reassembly.js';
-import { seqAdd, seqDiff, seqLt } from './seq.js';
+import { seqAdd, seqDiff, seqGt, seqLt } from './seq.js';
 import type { TcpSocket } from './socket.js';
 import { AppResult, TcpEvent, TcpState } from './types.js';
 
@@ -45,13 +45,21 @@ export function receiveText(core: TcpCore, s: TcpSocket, seg: TcpSegment, wnd: n
   let result: Delivery = 'ok';
   if (payload.length > 0) {
     if (seq !== s.rcvNxt) {
+      if (fin) holdFin(core, s, finSeq);
       queueOutOfOrder(core, s, seq, payload);
       return;
     }
     result = receiveInOrder(core, s, payload);
     if (result === 'gone' || s.generation !== gen) return;
+  } else if (fin && seqGt(finSeq, s.rcvNxt)) {
+    // A FIN alone beyond a gap: kept, and answered with a duplicate ACK like out-of-order data.
+    holdFin(core, s, finSeq);
+    core.counters.inc('tcp.in.out-of-order');
+    core.sendAck(s);
+    return;
   }
-  if (result === 'ok' && fin && finSeq === s.rcvNxt && !s.finReceived) {
+  const finDue = (fin && finSeq === s.rcvNxt) || s.heldFinSeq === s.rcvNxt;
+  if (result === 'ok' && finDue && !s.finReceived) {
     receiveFin(core, s, payload.length > 0);
     if (s.generation !== gen) return;
   } else if (s.ackPending) {
@@ -124,6 +132,11 @@ function deliver(core: TcpCore, s: TcpSocket, data: Uint8Array): Delivery {
   return 'ok';
 }
 
+/** Remembers a FIN that lies beyond a gap (only when out-of-order data is kept at all). */
+function holdFin(core: TcpCore, s: TcpSocket, finSeq: number): void {
+  if (core.config.reassembly && core.config.reassemblyMaxBytes > 0) s.heldFinSeq = finSeq;
+}
+
 function queueOutOfOrder(core: TcpCore, s: TcpSocket, seq: number, payload: Uint8Array): void {
   core.counters.inc('tcp.in.out-of-order');
   const cfg = core.config;
@@ -141,6 +154,7 @@ function queueOutOfOrder(core: TcpCore, s: TcpSocket, seq: number, payload: Uint
 function receiveFin(core: TcpCore, s: TcpSocket, dataDelivered: boolean): void {
   s.rcvNxt = seqAdd(s.rcvNxt, 1);
   s.finReceived = true;
+  s.heldFinSeq = undefined;
   s.ackPending = true;
   switch (s.state) {
     case TcpState.Established:

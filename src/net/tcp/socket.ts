@@ -85,6 +85,8 @@ export class TcpSocket {
   /** TCP_EVENT_CLOSE has been given for this connection (peer's FIN or idle expiry); it is given once. */
   closeReported = false;
   reassembly: ReassemblyQueue | undefined = undefined;
+  /** Sequence number of the peer's FIN when it arrived beyond a gap; taken once RCV.NXT reaches it. */
+  heldFinSeq: number | undefined = undefined;
   /** Received data that no transmitted segment has acknowledged yet. */
   ackPending = false;
   /** A window report could not be sent for want of ARP; re-sent when ARP resolves. */
@@ -145,6 +147,7 @@ export class TcpSocket {
     this.rcvAdvEdge = undefined;
     this.finReceived = this.ackPending = this.windowUpdatePending = this.closeReported = false;
     this.reassembly?.clear();
+    this.heldFinSeq = undefined;
     this.stopTimers();
     this.retriesLeft = this.rtxCount = 0;
     this.rto.reset();
