@@ -512,8 +512,8 @@ describe('seed 8: passive close', () => {
   test('seed 8: the FIN of LAST_ACK is repeated and then the connection is reset when never acknowledged', () => {
     const h = new TcpHarness({ config: { rtoMode: 'utasker' } });
     const s = h.socket();
-    h.openPassive(s);
-    h.recv({ flags: 'FA', seq: 1001, ack: 0 });
+    const iss = h.openPassive(s);
+    h.recv({ flags: 'FA', seq: 1001, ack: iss + 1 });
     h.takeEvents();
     h.advance(60_000);
     expect(h.pending().map((x) => [x.at, x.flags])).toEqual([[0, 'FA'], [3000, 'FA'], [6000, 'FA'], [9000, 'FA'], [12000, 'R']]);
