@@ -9,6 +9,7 @@ import { classifyAck, classifyRst } from './challenge-ack.js';
 import type { TcpCore } from './core.js';
 import { inputListen } from './input-open.js';
 import { receiveText } from './input-text.js';
+import { regenerate } from './timers.js';
 import { seqAdd, seqDiff, seqGt, seqInWindow, seqLeq, seqLt } from './seq.js';
 import type { TcpSocket } from './socket.js';
 import { TcpEvent, TcpState } from './types.js';
@@ -157,6 +158,7 @@ function processAck(core: TcpCore, s: TcpSocket, seg: TcpSegment, handshake: boo
     advanced = true;
     ackNewData(core, s, ack, flightBefore);
   }
+  const windowWasZero = s.sndWnd === 0;
   const windowChanged = seqLeq(s.sndUna, ack) ? updateWindow(s, seg) : false;
   if (duplicate && s.tx !== undefined) onBufferedDuplicateAck(core, s);
 
@@ -178,8 +180,21 @@ function processAck(core: TcpCore, s: TcpSocket, seg: TcpSegment, handshake: boo
     }
   }
   if (s.state === TcpState.Established || s.state === TcpState.CloseWait) {
+    if (s.sndWnd === 0 && s.sndMax !== s.sndUna) {
+      // RFC 1122 §4.2.2.17: a peer that answers our zero-window probes is alive, however
+      // long its window stays shut; only unanswered probes use up the retries.
+      s.retriesLeft = core.config.retries;
+    }
     const gen = s.generation;
-    ackEvents(core, s, ack, advanced, flightBefore > 0 || seqDiff(s.sndMax, s.blockStart) > 0, windowChanged);
+    const outstanding = flightBefore > 0 || seqDiff(s.sndMax, s.blockStart) > 0;
+    if (!advanced && windowWasZero && s.sndWnd > 0 && outstanding && s.tx === undefined) {
+      // The window opened while a simple socket's probe (or block) is outstanding: the
+      // closed window dropped it, so the application repeats it now, not at the next timeout.
+      core.counters.inc('tcp.window-reopened');
+      regenerate(core, s);
+    } else {
+      ackEvents(core, s, ack, advanced, outstanding, windowChanged);
+    }
     if (s.generation !== gen) return false;
     updatePersist(core, s);
   }

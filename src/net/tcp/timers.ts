@@ -136,8 +136,9 @@ function countRetransmission(core: TcpCore, s: TcpSocket): void {
  * Simple TCP keeps no copy of its data: SND.NXT goes back to the start of the
  * application's unacknowledged block and TCP_EVENT_REGENERATE asks for those bytes again
  * (µTasker spec §6.4). A zero answer means the application cannot: the connection is aborted.
+ * Also used when a zero window reopens while a block is outstanding (input-synchronized.ts).
  */
-function regenerate(core: TcpCore, s: TcpSocket): void {
+export function regenerate(core: TcpCore, s: TcpSocket): void {
   const length = seqDiff(s.sndMax, s.blockStart);
   s.sndNxt = s.blockStart;
   const gen = s.generation;
