@@ -54,6 +54,11 @@ export class TcpCore {
   private armedFor: number | undefined = undefined;
   /** Who watches state changes and listener events (the board's trace). */
   private observer: TcpObserver | undefined = undefined;
+  /**
+   * True while a received segment is handled: ACKs and FINs become due instead of leaving
+   * at once, and flushOutput sends them afterwards in as few segments as possible.
+   */
+  private deferOutput = false;
 
   constructor(
     readonly config: TcpConfig,
@@ -174,8 +179,38 @@ export class TcpCore {
 
   // ---- segments --------------------------------------------------------------------------
 
-  sendAck(s: TcpSocket): number {
+  /** An ACK now, or, while a segment is handled, when it is finished. */
+  sendAck(s: TcpSocket): void {
+    if (this.deferOutput) s.ackDue = true;
+    else this.sendAckNow(s);
+  }
+
+  sendAckNow(s: TcpSocket): number {
     return this.out.send(s, TCP_ACK, s.sndNxt);
+  }
+
+  /** A received segment is about to be handled: ACKs and FINs wait for endInput. */
+  beginInput(): void {
+    this.deferOutput = true;
+  }
+
+  /**
+   * The segment is handled: send what it made due — one FIN+ACK when our FIN is due (it
+   * acknowledges everything the segment brought, its FIN too), else one ACK. Data
+   * segments the application sends from callbacks leave at once (their length is
+   * fnSendTCP's answer) and carry the ACK, which then is no longer due.
+   */
+  endInput(): void {
+    this.deferOutput = false;
+    for (const s of this.sockets) if (s.finDue || s.ackDue) this.flushOutput(s);
+  }
+
+  /** Sends the socket's due output now (before its application may reuse the socket). */
+  flushOutput(s: TcpSocket): void {
+    const fin = s.finDue;
+    s.finDue = s.ackDue = false;
+    if (fin && s.finSent) this.out.send(s, TCP_FIN | TCP_ACK, seqAdd(s.sndMax, -1));
+    else this.sendAckNow(s);
   }
 
   /** An ACK answering a RST or SYN that might be forged (RFC 5961 §3.2, §4.2), rate-limited (§7). */
@@ -196,14 +231,18 @@ export class TcpCore {
     return this.out.send(s, TCP_SYN | TCP_ACK, s.iss);
   }
 
-  /** Sends our FIN, the first time at SND.NXT (which it then occupies), later as a repeat. */
-  sendFin(s: TcpSocket): number {
+  /**
+   * Sends our FIN, the first time at SND.NXT (which it then occupies), later as a repeat;
+   * while a segment is handled it leaves when that is finished (see handleInput).
+   */
+  sendFin(s: TcpSocket): void {
     if (!s.finSent) {
       s.finSent = true;
       s.sndNxt = seqAdd(s.sndNxt, 1);
       if (seqGt(s.sndNxt, s.sndMax)) s.sndMax = s.sndNxt;
     }
-    return this.out.send(s, TCP_FIN | TCP_ACK, seqAdd(s.sndMax, -1));
+    if (this.deferOutput) s.finDue = true;
+    else this.out.send(s, TCP_FIN | TCP_ACK, seqAdd(s.sndMax, -1));
   }
 
   /** RST of an established connection we give up on: <SEQ=SND.NXT><CTL=RST>. */
@@ -220,6 +259,7 @@ export class TcpCore {
    */
   endConnection(s: TcpSocket, state: TcpState): void {
     s.generation++;
+    s.ackDue = s.finDue = false;
     s.stopTimers();
     s.state = state;
     s.closePending = false;
@@ -272,6 +312,8 @@ export class TcpCore {
     s.closePending = false;
     s.reassembly?.clear();
     s.tx?.reset();
+    // The connection's last ACK leaves before the application may reuse the socket.
+    if (s.ackDue || s.finDue) this.flushOutput(s);
     const gen = s.generation;
     this.notifyPeer(s, TcpEvent.Closed);
     if (s.generation !== gen || s.state !== TcpState.TimeWait) return;

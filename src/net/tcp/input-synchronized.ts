@@ -8,11 +8,11 @@ import { onBufferedAck, onBufferedDuplicateAck, startPersist, trySend } from './
 import { classifyAck, classifyRst } from './challenge-ack.js';
 import type { TcpCore } from './core.js';
 import { inputListen } from './input-open.js';
-import { receiveText } from './input-text.js';
+import { receiveText, requestedClose } from './input-text.js';
 import { regenerate } from './timers.js';
 import { seqAdd, seqDiff, seqGt, seqInWindow, seqLeq, seqLt } from './seq.js';
 import type { TcpSocket } from './socket.js';
-import { TcpEvent, TcpState } from './types.js';
+import { AppResult, TcpEvent, TcpState } from './types.js';
 
 /** RFC 9293 §3.10.7.4 "first, check sequence number" (the four-case acceptability test). */
 export function acceptable(seq: number, len: number, rcvNxt: number, wnd: number): boolean {
@@ -193,7 +193,7 @@ function processAck(core: TcpCore, s: TcpSocket, seg: TcpSegment, handshake: boo
       core.counters.inc('tcp.window-reopened');
       regenerate(core, s);
     } else {
-      ackEvents(core, s, ack, advanced, outstanding, windowChanged);
+      ackEvents(core, s, gen, ack, advanced, outstanding, windowChanged);
     }
     if (s.generation !== gen) return false;
     updatePersist(core, s);
@@ -226,14 +226,16 @@ function ackNewData(core: TcpCore, s: TcpSocket, ack: number, flightBefore: numb
  * TCP_EVENT_PARTIAL_ACK (bytes still unacknowledged) otherwise, TCP_WINDOW_UPDATE when
  * nothing was outstanding and the peer's window changed.
  */
-function ackEvents(core: TcpCore, s: TcpSocket, ack: number, advanced: boolean, outstanding: boolean, windowChanged: boolean): void {
+function ackEvents(core: TcpCore, s: TcpSocket, gen: number, ack: number, advanced: boolean, outstanding: boolean, windowChanged: boolean): void {
   if (advanced) {
+    let answer: number;
     if (ack === s.sndMax) {
       s.blockStart = ack;
-      core.notifyPeer(s, TcpEvent.Ack);
+      answer = core.notifyPeer(s, TcpEvent.Ack);
     } else {
-      core.notifyPeer(s, TcpEvent.PartialAck, seqDiff(s.sndMax, ack));
+      answer = core.notifyPeer(s, TcpEvent.PartialAck, seqDiff(s.sndMax, ack));
     }
+    requestedClose(core, s, gen, answer);
   } else if (!outstanding && windowChanged) {
     core.notifyPeer(s, TcpEvent.WindowUpdate);
   }

@@ -89,6 +89,19 @@ function withholdDataAfterFin(core: TcpCore, s: TcpSocket, seg: TcpSegment, fin:
   receiveFin(core, s, false);
 }
 
+/**
+ * APP_REQUEST_CLOSE from TCP_EVENT_DATA, _ACK or _PARTIAL_ACK (docs/tcp-states.md, "closing
+ * from a callback") reports that the application closed the connection. When it did not
+ * call fnTCP_close, the stack closes it now, as the answer says; either way the rest of the
+ * segment is handled in the closing state, and the FIN that leaves afterwards
+ * acknowledges all of it.
+ */
+export function requestedClose(core: TcpCore, s: TcpSocket, gen: number, answer: number): void {
+  if ((answer & AppResult.RequestClose) === 0 || s.generation !== gen) return;
+  if (s.finSent || s.closePending) return;
+  if (s.state === TcpState.Established || s.state === TcpState.CloseWait) core.close(s);
+}
+
 /** In-order data, then whatever the reassembly queue now holds contiguously. */
 function receiveInOrder(core: TcpCore, s: TcpSocket, payload: Uint8Array): Delivery {
   let result = deliver(core, s, payload);
@@ -129,6 +142,7 @@ function deliver(core: TcpCore, s: TcpSocket, data: Uint8Array): Delivery {
     core.counters.inc('tcp.in.rejected-segments');
     return 'rejected';
   }
+  requestedClose(core, s, gen, answer);
   return 'ok';
 }
 

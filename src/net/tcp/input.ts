@@ -18,7 +18,17 @@ export interface TcpIpInput {
   payload: Uint8Array;
 }
 
+/** One received segment, processed whole before anything it makes due is sent (output after input). */
 export function tcpInput(core: TcpCore, ip: TcpIpInput): void {
+  core.beginInput();
+  try {
+    dispatch(core, ip);
+  } finally {
+    core.endInput();
+  }
+}
+
+function dispatch(core: TcpCore, ip: TcpIpInput): void {
   core.counters.inc('tcp.in.segments');
   const seg = parseTcp(ip.payload, ip.src, ip.dst, true);
   if (typeof seg === 'string') {

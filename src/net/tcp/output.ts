@@ -65,6 +65,7 @@ export class SegmentOutput {
     f.window = flags & TCP_RST ? 0 : this.windowToAdvertise(s, (flags & TCP_SYN) !== 0);
     f.urgent = 0;
     const r = this.transmit(s.remoteAddr, s.tos, payload, s.index);
+    if (flags & TCP_ACK) s.ackDue = false;
     if (r > 0 && flags & TCP_ACK) s.ackPending = false;
     return r;
   }

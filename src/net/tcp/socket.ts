@@ -89,6 +89,11 @@ export class TcpSocket {
   heldFinSeq: number | undefined = undefined;
   /** Received data that no transmitted segment has acknowledged yet. */
   ackPending = false;
+  /** An ACK is to go out when the segment being handled is finished (output after input). */
+  ackDue = false;
+  /** Our FIN is to go out (or out again) when the segment being handled is finished. */
+  finDue = false;
+
   /** A window report could not be sent for want of ARP; re-sent when ARP resolves. */
   windowUpdatePending = false;
 
@@ -146,6 +151,7 @@ export class TcpSocket {
     this.irs = this.rcvNxt = 0;
     this.rcvAdvEdge = undefined;
     this.finReceived = this.ackPending = this.windowUpdatePending = this.closeReported = false;
+    this.ackDue = this.finDue = false;
     this.reassembly?.clear();
     this.heldFinSeq = undefined;
     this.stopTimers();

@@ -180,7 +180,7 @@ export class TcpStack {
       if (!isU16(window)) return TcpError.SocketStateInvalid;
       s.rcvWindow = window;
       if (s.state !== TcpState.Established) return TcpError.SocketStateInvalid;
-      const r = this.core.sendAck(s);
+      const r = this.core.sendAckNow(s);
       if (r === SEND_NO_ARP_ENTRY) s.windowUpdatePending = true;
       return r;
     });

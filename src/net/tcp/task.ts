@@ -113,6 +113,6 @@ function resendData(core: TcpCore, s: TcpSocket): void {
   }
   if (s.windowUpdatePending || s.ackPending) {
     s.windowUpdatePending = false;
-    core.sendAck(s);
+    core.sendAckNow(s);
   }
 }
