@@ -34,6 +34,16 @@ export interface TcpObserver {
   event(socket: number, event: TcpEvent, state: TcpState): void;
 }
 
+/**
+ * What notify answers when the listener released the socket or bound it to another
+ * connection (fnReleaseTCP_Socket, fnTCP_Listen, fnTCP_Connect, ... from inside the call):
+ * the caller must not touch the socket for the old connection any more. It lies outside
+ * the int32 range of real answers, and its bits read as APP_ACCEPT (ToInt32 gives 0).
+ */
+export const CONNECTION_GONE = 0x1_0000_0000;
+/** Counter names per event, built once (the receive path builds no strings). */
+const EVENT_COUNTERS: readonly string[] = Array.from({ length: 16 }, (_, e) => `tcp.events.${e}`);
+
 /** µTasker's E_POLL_TCP: the event number of the TCP task's mono timer. */
 export const E_POLL_TCP = 1;
 const INFINITE_IDLE = 0xffff;
@@ -59,6 +69,8 @@ export class TcpCore {
    * at once, and flushOutput sends them afterwards in as few segments as possible.
    */
   private deferOutput = false;
+  /** The listener's own answer in the last notify, also when that returned CONNECTION_GONE. */
+  lastAnswer = 0;
 
   constructor(
     readonly config: TcpConfig,
@@ -101,22 +113,27 @@ export class TcpCore {
   // ---- listener calls --------------------------------------------------------------------
 
   /**
-   * Calls the socket's listener. A listener that throws is counted and logged and its
-   * answer taken as APP_ACCEPT; a non-number answer also counts as APP_ACCEPT.
+   * Calls the socket's listener: the one place where callback safety is decided. Returns
+   * the answer, or CONNECTION_GONE when the socket no longer holds the same connection
+   * after the call (whatever the listener answered). A listener that throws is counted and
+   * logged and its answer taken as APP_ACCEPT; a non-number answer also counts as APP_ACCEPT.
    */
   notify(s: TcpSocket, event: TcpEvent, data: Uint8Array | null, portLen: number): number {
     const listener = s.listener;
     if (listener === null) return AppResult.Accept;
-    this.counters.inc(`tcp.events.${event}`);
+    this.counters.inc(EVENT_COUNTERS[event] ?? 'tcp.events.other');
     this.observer?.event(s.index, event, s.state);
+    const connection = s.generation;
+    let answer: number = AppResult.Accept;
     try {
       const r = listener(s.index, event, data, portLen);
-      return typeof r === 'number' && Number.isFinite(r) ? r | 0 : AppResult.Accept;
+      if (typeof r === 'number' && Number.isFinite(r)) answer = r | 0;
     } catch (e) {
       this.counters.inc('tcp.listener-errors');
       this.log('warn', `tcp: listener of socket ${s.index} threw on event ${event}: ${String(e)}`);
-      return AppResult.Accept;
     }
+    this.lastAnswer = answer;
+    return s.generation === connection ? answer : CONNECTION_GONE;
   }
 
   /** An event whose arguments are the peer's address and port. */
@@ -261,7 +278,7 @@ export class TcpCore {
     s.generation++;
     s.ackDue = s.finDue = false;
     s.stopTimers();
-    s.state = state;
+    s.setState(state);
     s.closePending = false;
     s.reassembly?.clear();
     s.tx?.reset();
@@ -276,9 +293,7 @@ export class TcpCore {
     const toListen = s.state === TcpState.SynReceived && s.passiveOpen && this.config.synReceivedResetToListen;
     this.endConnection(s, toListen ? TcpState.Listen : TcpState.Closed);
     this.counters.inc('tcp.aborts');
-    const gen = s.generation;
-    this.notifyPeer(s, TcpEvent.Abort);
-    if (toListen && s.generation === gen && s.state === TcpState.Listen) s.setPeer(0, 0);
+    if (this.notifyPeer(s, TcpEvent.Abort) !== CONNECTION_GONE && toListen) s.setPeer(0, 0);
   }
 
   /** Reset by the peer (RFC 9293 §3.10.7.4, second check), as abort() but nothing is sent. */
@@ -293,7 +308,7 @@ export class TcpCore {
   }
 
   enterEstablished(s: TcpSocket): void {
-    s.state = TcpState.Established;
+    s.setState(TcpState.Established);
     s.rtxAt = undefined;
     s.retriesLeft = this.config.retries;
     s.rtxCount = 0;
@@ -307,16 +322,14 @@ export class TcpCore {
    * socket waits 2×MSL.
    */
   enterTimeWait(s: TcpSocket): void {
-    s.state = TcpState.TimeWait;
+    s.setState(TcpState.TimeWait);
     s.stopTimers();
     s.closePending = false;
     s.reassembly?.clear();
     s.tx?.reset();
     // The connection's last ACK leaves before the application may reuse the socket.
     if (s.ackDue || s.finDue) this.flushOutput(s);
-    const gen = s.generation;
-    this.notifyPeer(s, TcpEvent.Closed);
-    if (s.generation !== gen || s.state !== TcpState.TimeWait) return;
+    if (this.notifyPeer(s, TcpEvent.Closed) === CONNECTION_GONE) return;
     this.restartTimeWait(s);
   }
 
@@ -345,7 +358,7 @@ export class TcpCore {
    */
   sendFinNow(s: TcpSocket): void {
     s.closePending = false;
-    s.state = s.finReceived ? TcpState.LastAck : TcpState.FinWait1;
+    s.setState(s.finReceived ? TcpState.LastAck : TcpState.FinWait1);
     s.idleAt = s.persistAt = s.swsAt = undefined;
     s.retriesLeft = this.config.finRetries;
     s.rtxCount = 0;

@@ -6,13 +6,13 @@
 import { seqLen, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../wire/tcp.js';
 import { onBufferedAck, onBufferedDuplicateAck, startPersist, trySend } from './buffered.js';
 import { classifyAck, classifyRst } from './challenge-ack.js';
-import type { TcpCore } from './core.js';
+import { CONNECTION_GONE, type TcpCore } from './core.js';
 import { inputListen } from './input-open.js';
 import { receiveText, requestedClose } from './input-text.js';
 import { regenerate } from './timers.js';
 import { seqAdd, seqDiff, seqGt, seqInWindow, seqLeq, seqLt } from './seq.js';
 import type { TcpSocket } from './socket.js';
-import { AppResult, TcpEvent, TcpState } from './types.js';
+import { TcpEvent, TcpState } from './types.js';
 
 /** RFC 9293 §3.10.7.4 "first, check sequence number" (the four-case acceptability test). */
 export function acceptable(seq: number, len: number, rcvNxt: number, wnd: number): boolean {
@@ -72,18 +72,16 @@ export function inputSynchronized(core: TcpCore, s: TcpSocket, src: number, seg:
     core.counters.drop('tcp', 'tcp-no-ack');
     return;
   }
-  const gen = s.generation;
+  // Each step answers whether the segment goes on: false once it is finished with, or the
+  // connection ended or was given up by its listener (CONNECTION_GONE).
   let handshake = false;
   if (s.state === TcpState.SynReceived) {
     if (!completeHandshake(core, s, seg)) return;
-    if (s.generation !== gen) return;
     handshake = true;
     if (!cfg.handshakeData) textAllowed = false;
   }
   if (!processAck(core, s, seg, handshake)) return;
-  if (s.generation !== gen) return;
-  receiveText(core, s, seg, wnd, textAllowed);
-  if (s.generation !== gen) return;
+  if (!receiveText(core, s, seg, wnd, textAllowed)) return;
   if (s.tx !== undefined) trySend(core, s);
   core.finishPendingClose(s);
 }
@@ -116,8 +114,7 @@ function completeHandshake(core: TcpCore, s: TcpSocket, seg: TcpSegment): boolea
   if (rtt !== undefined) s.rto.sample(rtt);
   updateWindow(s, seg);
   core.enterEstablished(s);
-  core.notifyPeer(s, TcpEvent.Connected);
-  return true;
+  return core.notifyPeer(s, TcpEvent.Connected) !== CONNECTION_GONE;
 }
 
 /** RFC 9293 send-window update rule (SND.WL1/SND.WL2); true when the window changed. */
@@ -165,7 +162,7 @@ function processAck(core: TcpCore, s: TcpSocket, seg: TcpSegment, handshake: boo
   if (s.finSent && s.sndUna === s.sndMax) {
     switch (s.state) {
       case TcpState.FinWait1:
-        s.state = TcpState.FinWait2;
+        s.setState(TcpState.FinWait2);
         s.rtxAt = undefined;
         s.stateAt = core.now() + core.config.finWait2TimeoutMs;
         break;
@@ -185,17 +182,15 @@ function processAck(core: TcpCore, s: TcpSocket, seg: TcpSegment, handshake: boo
       // long its window stays shut; only unanswered probes use up the retries.
       s.retriesLeft = core.config.retries;
     }
-    const gen = s.generation;
     const outstanding = flightBefore > 0 || seqDiff(s.sndMax, s.blockStart) > 0;
     if (!advanced && windowWasZero && s.sndWnd > 0 && outstanding && s.tx === undefined) {
       // The window opened while a simple socket's probe (or block) is outstanding: the
       // closed window dropped it, so the application repeats it now, not at the next timeout.
       core.counters.inc('tcp.window-reopened');
-      regenerate(core, s);
-    } else {
-      ackEvents(core, s, gen, ack, advanced, outstanding, windowChanged);
+      if (!regenerate(core, s)) return false;
+    } else if (!ackEvents(core, s, ack, advanced, outstanding, windowChanged)) {
+      return false;
     }
-    if (s.generation !== gen) return false;
     updatePersist(core, s);
   }
   return true;
@@ -224,9 +219,10 @@ function ackNewData(core: TcpCore, s: TcpSocket, ack: number, flightBefore: numb
 /**
  * µTasker's acknowledgement events: TCP_EVENT_ACK when everything sent is acknowledged,
  * TCP_EVENT_PARTIAL_ACK (bytes still unacknowledged) otherwise, TCP_WINDOW_UPDATE when
- * nothing was outstanding and the peer's window changed.
+ * nothing was outstanding and the peer's window changed. False when the listener gave the
+ * socket up.
  */
-function ackEvents(core: TcpCore, s: TcpSocket, gen: number, ack: number, advanced: boolean, outstanding: boolean, windowChanged: boolean): void {
+function ackEvents(core: TcpCore, s: TcpSocket, ack: number, advanced: boolean, outstanding: boolean, windowChanged: boolean): boolean {
   if (advanced) {
     let answer: number;
     if (ack === s.sndMax) {
@@ -235,10 +231,12 @@ function ackEvents(core: TcpCore, s: TcpSocket, gen: number, ack: number, advanc
     } else {
       answer = core.notifyPeer(s, TcpEvent.PartialAck, seqDiff(s.sndMax, ack));
     }
-    requestedClose(core, s, gen, answer);
+    if (answer === CONNECTION_GONE) return false;
+    requestedClose(core, s, answer);
   } else if (!outstanding && windowChanged) {
-    core.notifyPeer(s, TcpEvent.WindowUpdate);
+    return core.notifyPeer(s, TcpEvent.WindowUpdate) !== CONNECTION_GONE;
   }
+  return true;
 }
 
 /** Zero window with nothing outstanding: the persist timer runs; an open window stops it. */

@@ -5,7 +5,7 @@
  * TCP_EVENT_CLOSE (ESTABLISHED), CLOSING, or TIME_WAIT with TCP_EVENT_CLOSED.
  */
 import { TCP_FIN, type TcpSegment } from '../wire/tcp.js';
-import type { TcpCore } from './core.js';
+import { CONNECTION_GONE, type TcpCore } from './core.js';
 import { ReassemblyQueue } from './reassembly.js';
 import { seqAdd, seqDiff, seqGt, seqLt } from './seq.js';
 import type { TcpSocket } from './socket.js';
@@ -17,17 +17,16 @@ const MAX_QUEUED_DELIVERIES = 64;
 
 type Delivery = 'ok' | 'rejected' | 'gone';
 
-export function receiveText(core: TcpCore, s: TcpSocket, seg: TcpSegment, wnd: number, textAllowed: boolean): void {
-  const gen = s.generation;
+/** Returns false when the connection ended or its listener gave the socket up. */
+export function receiveText(core: TcpCore, s: TcpSocket, seg: TcpSegment, wnd: number, textAllowed: boolean): boolean {
   let fin = (seg.flags & TCP_FIN) !== 0;
   if (!textAllowed) {
     if (seg.payload.length > 0 || fin) core.sendAck(s);
-    return;
+    return true;
   }
   const finSeq = seqAdd(seg.seq, seg.payload.length);
   if (seg.payload.length > 0 && afterOurFin(s.state) && !core.config.deliverDataAfterFin) {
-    withholdDataAfterFin(core, s, seg, fin, finSeq);
-    return;
+    return withholdDataAfterFin(core, s, seg, fin, finSeq);
   }
   let seq = seg.seq;
   let payload = acceptsData(s.state) ? seg.payload : EMPTY;
@@ -47,25 +46,25 @@ export function receiveText(core: TcpCore, s: TcpSocket, seg: TcpSegment, wnd: n
     if (seq !== s.rcvNxt) {
       if (fin) holdFin(core, s, finSeq);
       queueOutOfOrder(core, s, seq, payload);
-      return;
+      return true;
     }
     result = receiveInOrder(core, s, payload);
-    if (result === 'gone' || s.generation !== gen) return;
+    if (result === 'gone') return false;
   } else if (fin && seqGt(finSeq, s.rcvNxt)) {
     // A FIN alone beyond a gap: kept, and answered with a duplicate ACK like out-of-order data.
     holdFin(core, s, finSeq);
     core.counters.inc('tcp.in.out-of-order');
     core.sendAck(s);
-    return;
+    return true;
   }
   const finDue = (fin && finSeq === s.rcvNxt) || s.heldFinSeq === s.rcvNxt;
   if (result === 'ok' && finDue && !s.finReceived) {
-    receiveFin(core, s, payload.length > 0);
-    if (s.generation !== gen) return;
+    if (!receiveFin(core, s, payload.length > 0)) return false;
   } else if (s.ackPending) {
     core.sendAck(s);
   }
   if (result === 'ok' && (s.state === TcpState.Established || s.state === TcpState.CloseWait)) core.armIdle(s);
+  return true;
 }
 
 /** Data is taken until the peer's FIN (ESTABLISHED, and FIN_WAIT_1/2 after our FIN). */
@@ -82,11 +81,11 @@ function afterOurFin(state: TcpState): boolean {
  * delivered nor acknowledged; only an in-order FIN that comes with it is taken, and its
  * acknowledgement covers the data (which the application never sees).
  */
-function withholdDataAfterFin(core: TcpCore, s: TcpSocket, seg: TcpSegment, fin: boolean, finSeq: number): void {
+function withholdDataAfterFin(core: TcpCore, s: TcpSocket, seg: TcpSegment, fin: boolean, finSeq: number): boolean {
   core.counters.inc('tcp.in.discarded-bytes', seg.payload.length);
-  if (!fin || seg.seq !== s.rcvNxt || s.finReceived) return;
+  if (!fin || seg.seq !== s.rcvNxt || s.finReceived) return true;
   s.rcvNxt = finSeq;
-  receiveFin(core, s, false);
+  return receiveFin(core, s, false);
 }
 
 /**
@@ -96,9 +95,8 @@ function withholdDataAfterFin(core: TcpCore, s: TcpSocket, seg: TcpSegment, fin:
  * segment is handled in the closing state, and the FIN that leaves afterwards
  * acknowledges all of it.
  */
-export function requestedClose(core: TcpCore, s: TcpSocket, gen: number, answer: number): void {
-  if ((answer & AppResult.RequestClose) === 0 || s.generation !== gen) return;
-  if (s.finSent || s.closePending) return;
+export function requestedClose(core: TcpCore, s: TcpSocket, answer: number): void {
+  if ((answer & AppResult.RequestClose) === 0 || s.finSent || s.closePending) return;
   if (s.state === TcpState.Established || s.state === TcpState.CloseWait) core.close(s);
 }
 
@@ -132,9 +130,8 @@ function deliver(core: TcpCore, s: TcpSocket, data: Uint8Array): Delivery {
     // half-close data is there, so the limit starts again.
     s.stateAt = core.now() + core.config.finWait2TimeoutMs;
   }
-  const gen = s.generation;
   const answer = core.notify(s, TcpEvent.Data, data, len);
-  if (s.generation !== gen) return 'gone';
+  if (answer === CONNECTION_GONE) return 'gone';
   if (answer & AppResult.RejectData) {
     s.rcvNxt = seqAdd(s.rcvNxt, -len);
     s.bytesIn -= len;
@@ -142,7 +139,7 @@ function deliver(core: TcpCore, s: TcpSocket, data: Uint8Array): Delivery {
     core.counters.inc('tcp.in.rejected-segments');
     return 'rejected';
   }
-  requestedClose(core, s, gen, answer);
+  requestedClose(core, s, answer);
   return 'ok';
 }
 
@@ -164,27 +161,27 @@ function queueOutOfOrder(core: TcpCore, s: TcpSocket, seq: number, payload: Uint
   core.sendAck(s);
 }
 
-/** The peer's FIN, with everything before it received. */
-function receiveFin(core: TcpCore, s: TcpSocket, dataDelivered: boolean): void {
+/** The peer's FIN, with everything before it received. False once the connection has ended (TIME_WAIT) or left. */
+function receiveFin(core: TcpCore, s: TcpSocket, dataDelivered: boolean): boolean {
   s.rcvNxt = seqAdd(s.rcvNxt, 1);
   s.finReceived = true;
   s.heldFinSeq = undefined;
   s.ackPending = true;
   switch (s.state) {
     case TcpState.Established:
-      peerClose(core, s, dataDelivered);
-      return;
+      return peerClose(core, s, dataDelivered);
     case TcpState.FinWait1:
       // Our FIN is not acknowledged yet: both sides closed at once.
       core.sendAck(s);
-      s.state = TcpState.Closing;
-      return;
+      s.setState(TcpState.Closing);
+      return true;
     case TcpState.FinWait2:
       core.sendAck(s);
       core.enterTimeWait(s);
-      return;
+      return false;
     default:
       core.sendAck(s);
+      return true;
   }
 }
 
@@ -195,19 +192,18 @@ function receiveFin(core: TcpCore, s: TcpSocket, dataDelivered: boolean): void {
  * RCV.NXT already counts the FIN during the call, so a FIN sent from inside the
  * callback (fnTCP_close) acknowledges it.
  */
-function peerClose(core: TcpCore, s: TcpSocket, dataDelivered: boolean): void {
+function peerClose(core: TcpCore, s: TcpSocket, dataDelivered: boolean): boolean {
   if (s.closeReported) {
     // The idle timer already closed this connection and reported TCP_EVENT_CLOSE; its FIN
     // waits for our data. The peer's FIN is part of that close, not news for the application.
-    s.state = TcpState.CloseWait;
+    s.setState(TcpState.CloseWait);
     core.close(s);
     if (s.ackPending) core.sendAck(s);
-    return;
+    return true;
   }
   s.closeReported = true;
-  const gen = s.generation;
   const answer = core.notifyPeer(s, TcpEvent.Close);
-  if (s.generation !== gen) return;
+  if (answer === CONNECTION_GONE) return false;
   if (s.state === TcpState.Established && !s.closePending && answer & AppResult.RejectData) {
     s.rcvNxt = seqAdd(s.rcvNxt, -1);
     s.finReceived = false;
@@ -216,11 +212,12 @@ function peerClose(core: TcpCore, s: TcpSocket, dataDelivered: boolean): void {
     // The data before the FIN is still acknowledged; the FIN is not.
     if (s.ackPending && dataDelivered) core.sendAck(s);
     s.ackPending = false;
-    return;
+    return true;
   }
   if (s.state === TcpState.Established) {
-    s.state = TcpState.CloseWait;
+    s.setState(TcpState.CloseWait);
     if (answer === AppResult.Accept || s.closePending) core.close(s);
   }
   if (s.ackPending) core.sendAck(s);
+  return true;
 }

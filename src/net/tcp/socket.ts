@@ -20,7 +20,11 @@ export class TcpSocket {
     return this.current;
   }
 
-  set state(to: TcpState) {
+  /**
+   * The one place a socket changes state (docs/tcp-states.md lists who calls it for
+   * which segment or event); the observer hears of every change.
+   */
+  setState(to: TcpState): void {
     const from = this.current;
     if (from === to) return;
     this.current = to;
@@ -29,8 +33,8 @@ export class TcpSocket {
 
   /**
    * Bumped whenever the socket is bound to a new connection or leaves one (listen,
-   * connect, abort, release, ...). Input and timer processing call into the application;
-   * afterwards they compare it to know whether they still handle the same connection.
+   * connect, abort, release, ...). TcpCore.notify compares it around every listener call
+   * and answers CONNECTION_GONE when it changed; nothing else reads it.
    */
   generation = 0;
   listener: TcpListener | null = null;
@@ -170,7 +174,7 @@ export class TcpSocket {
   /** Back to FREE, as fnReleaseTCP_Socket leaves it. */
   release(): void {
     this.clearConnection();
-    this.state = TcpState.Free;
+    this.setState(TcpState.Free);
     this.listener = null;
     this.tos = 0;
     this.idleTimeoutS = 0;

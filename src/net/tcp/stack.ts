@@ -11,7 +11,7 @@ import { Counters } from '../counters.js';
 import { TCP_ACK, TCP_PSH } from '../wire/tcp.js';
 import { ensureTx, sendBuffered } from './buffered.js';
 import { resolveTcpConfig, type TcpConfig } from './config.js';
-import { TcpCore, type TcpObserver, type TcpScheduler } from './core.js';
+import { CONNECTION_GONE, TcpCore, type TcpObserver, type TcpScheduler } from './core.js';
 import { tcpInput, type TcpIpInput } from './input.js';
 import { SEND_NO_ARP_ENTRY, type TcpNetwork } from './network.js';
 import { findConnection, freePort } from './pool.js';
@@ -70,7 +70,7 @@ export class TcpStack {
     const s = this.core.sockets.find((x) => x.state === TcpState.Free);
     if (s === undefined) return TcpError.NoSocketFree;
     s.release();
-    s.state = TcpState.Reserved;
+    s.setState(TcpState.Reserved);
     s.listener = listener;
     s.tos = tos;
     s.idleTimeoutS = idleTimeoutS;
@@ -93,7 +93,7 @@ export class TcpStack {
       const localPort = port !== 0 ? port : s.localPort;
       if (localPort === 0) return TcpError.SocketStateInvalid;
       s.clearConnection();
-      s.state = TcpState.Listen;
+      s.setState(TcpState.Listen);
       s.localPort = localPort;
       this.setWindow(s, maxWindow);
       return socket;
@@ -308,9 +308,7 @@ export class TcpStack {
     const fromFinWait2 = s.state === TcpState.FinWait2;
     this.core.endConnection(s, TcpState.Closed);
     if (!fromFinWait2) return true;
-    const gen = s.generation;
-    this.core.notifyPeer(s, TcpEvent.Closed);
-    return s.generation === gen && s.state === TcpState.Closed;
+    return this.core.notifyPeer(s, TcpEvent.Closed) !== CONNECTION_GONE;
   }
 
   private startConnect(s: TcpSocket, remote: number, remotePort: number, localPort: number, maxWindow: number): void {
@@ -323,7 +321,7 @@ export class TcpStack {
     s.iss = core.newIss(s);
     s.sndUna = s.blockStart = s.iss;
     s.sndNxt = s.sndMax = seqAdd(s.iss, 1);
-    s.state = TcpState.SynSent;
+    s.setState(TcpState.SynSent);
     s.retriesLeft = this.config.retries;
     s.rtxCount = 0;
     s.rtt.start(s.sndMax, core.now());
