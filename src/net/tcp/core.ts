@@ -338,7 +338,7 @@ export class TcpCore {
       this.endConnection(s, TcpState.Closed);
       return;
     }
-    s.stateAt = this.now() + 2 * this.config.mslMs;
+    s.timeWaitAt = this.now() + 2 * this.config.mslMs;
   }
 
   /** LAST_ACK acknowledged: CLOSED and TCP_EVENT_CLOSED. */

@@ -128,7 +128,7 @@ function deliver(core: TcpCore, s: TcpSocket, data: Uint8Array): Delivery {
   if (s.state === TcpState.FinWait2) {
     // The FIN_WAIT_2 limit is for a partner that has gone away; one still sending its
     // half-close data is there, so the limit starts again.
-    s.stateAt = core.now() + core.config.finWait2TimeoutMs;
+    s.finWait2At = core.now() + core.config.finWait2TimeoutMs;
   }
   const answer = core.notify(s, TcpEvent.Data, data, len);
   if (answer === CONNECTION_GONE) return 'gone';

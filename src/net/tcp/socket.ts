@@ -102,10 +102,19 @@ export class TcpSocket {
   windowUpdatePending = false;
 
   // ---- timers: absolute deadlines in ms, undefined = not running ------------------------
+  // Which may run together: rtxAt, idleAt, persistAt and swsAt belong to a connection that
+  // can still send (ESTABLISHED, CLOSE_WAIT; rtxAt also in the handshake and until our FIN
+  // is acknowledged) and may run at once — except swsAt, which only runs with nothing in
+  // flight, so never with rtxAt. finWait2At and timeWaitAt each run alone: entering
+  // FIN_WAIT_2 or TIME_WAIT has stopped every other timer (docs/tcp-states.md).
+  /** Retransmission (RFC 6298, or µTasker's fixed timers). */
   rtxAt: number | undefined = undefined;
+  /** Idle timeout of the application (fnTCP_IdleTimeout). */
   idleAt: number | undefined = undefined;
-  /** FIN_WAIT_2 limit or TIME_WAIT end. */
-  stateAt: number | undefined = undefined;
+  /** FIN_WAIT_2 limit (TCP_FIN_WAIT_2_TIMEOUT), restarted by data from the partner. */
+  finWait2At: number | undefined = undefined;
+  /** End of TIME_WAIT (2 × MSL). */
+  timeWaitAt: number | undefined = undefined;
   /** Zero-window persist timer. */
   persistAt: number | undefined = undefined;
   persistBackoff = 0;
@@ -167,7 +176,7 @@ export class TcpSocket {
   }
 
   stopTimers(): void {
-    this.rtxAt = this.idleAt = this.stateAt = this.persistAt = this.swsAt = undefined;
+    this.rtxAt = this.idleAt = this.finWait2At = this.timeWaitAt = this.persistAt = this.swsAt = undefined;
     this.persistBackoff = 0;
   }
 
@@ -187,7 +196,8 @@ export class TcpSocket {
 
   /** Earliest running deadline, or undefined. */
   nextDeadline(): number | undefined {
-    return earlier(earlier(earlier(this.rtxAt, this.idleAt), earlier(this.stateAt, this.persistAt)), this.swsAt);
+    const closing = earlier(this.finWait2At, this.timeWaitAt);
+    return earlier(earlier(earlier(this.rtxAt, this.idleAt), earlier(closing, this.persistAt)), this.swsAt);
   }
 }
 

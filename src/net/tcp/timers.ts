@@ -24,7 +24,8 @@ export function processTimers(core: TcpCore): void {
     if (due(s.persistAt, now) && !onPersist(core, s)) continue;
     if (due(s.idleAt, now) && !onIdle(core, s)) continue;
     if (due(s.rtxAt, now) && !onRetransmitTimer(core, s)) continue;
-    if (due(s.stateAt, now) && !onStateTimer(core, s)) continue;
+    if (due(s.finWait2At, now) && !onFinWait2Limit(core, s)) continue;
+    if (due(s.timeWaitAt, now) && !onTimeWaitEnd(core, s)) continue;
     if (due(s.swsAt, now)) {
       s.swsAt = undefined;
       forceSend(core, s);
@@ -144,17 +145,19 @@ export function regenerate(core: TcpCore, s: TcpSocket): boolean {
   return true;
 }
 
-/** FIN_WAIT_2 gave up waiting for the peer's FIN (seed 7), or TIME_WAIT is over. */
-function onStateTimer(core: TcpCore, s: TcpSocket): boolean {
-  s.stateAt = undefined;
-  if (s.state === TcpState.FinWait2) {
-    core.counters.inc('tcp.fin-wait-2-timeouts');
-    core.abort(s, true);
-    return false;
-  }
-  if (s.state === TcpState.TimeWait) {
-    core.endConnection(s, TcpState.Closed);
-    return false;
-  }
-  return true;
+/** FIN_WAIT_2 gave up waiting for the partner's FIN: RST and TCP_EVENT_ABORT (docs/tcp-states.md). */
+function onFinWait2Limit(core: TcpCore, s: TcpSocket): boolean {
+  s.finWait2At = undefined;
+  if (s.state !== TcpState.FinWait2) return true;
+  core.counters.inc('tcp.fin-wait-2-timeouts');
+  core.abort(s, true);
+  return false;
+}
+
+/** TIME_WAIT is over: CLOSED, without an event (TCP_EVENT_CLOSED came on entry). */
+function onTimeWaitEnd(core: TcpCore, s: TcpSocket): boolean {
+  s.timeWaitAt = undefined;
+  if (s.state !== TcpState.TimeWait) return true;
+  core.endConnection(s, TcpState.Closed);
+  return false;
 }
