@@ -3,12 +3,17 @@
  * (TCP_EVENT_CONREQ and the application's answer) and anything reaching SYN_SENT
  * (RFC 9293 §3.10.7.2 and §3.10.7.3).
  */
-import { seqLen, TCP_ACK, TCP_RST, TCP_SYN, type TcpSegment } from '../wire/tcp.js';
+import { seqLen, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../wire/tcp.js';
 import { trySend } from './buffered.js';
 import { CONNECTION_GONE, type TcpCore } from './core.js';
 import { seqAdd, seqGt, seqLeq } from './seq.js';
 import type { TcpSocket } from './socket.js';
 import { AppResult, TcpEvent, TcpState } from './types.js';
+
+/** A SYN without ACK, RST or FIN: the only segment a listener takes. */
+export function isBareSyn(seg: TcpSegment): boolean {
+  return (seg.flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) === TCP_SYN;
+}
 
 /** Peer MSS from the SYN's option, else the configured default; never below 64 bytes. */
 function peerMss(core: TcpCore, seg: TcpSegment): number {

@@ -7,7 +7,7 @@ import { seqLen, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../
 import { onBufferedAck, onBufferedDuplicateAck, startPersist, trySend } from './buffered.js';
 import { classifyAck, classifyRst } from './challenge-ack.js';
 import { CONNECTION_GONE, type TcpCore } from './core.js';
-import { inputListen } from './input-open.js';
+import { inputListen, isBareSyn } from './input-open.js';
 import { receiveText, requestedClose } from './input-text.js';
 import { regenerate } from './timers.js';
 import { seqAdd, seqDiff, seqGt, seqInWindow, seqLeq, seqLt } from './seq.js';
@@ -19,10 +19,6 @@ export function acceptable(seq: number, len: number, rcvNxt: number, wnd: number
   if (len === 0) return wnd === 0 ? seq === rcvNxt : seqInWindow(seq, rcvNxt, wnd);
   if (wnd === 0) return false;
   return seqInWindow(seq, rcvNxt, wnd) || seqInWindow(seqAdd(seq, len - 1), rcvNxt, wnd);
-}
-
-function isBareSyn(seg: TcpSegment): boolean {
-  return (seg.flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) === TCP_SYN;
 }
 
 export function inputSynchronized(core: TcpCore, s: TcpSocket, src: number, seg: TcpSegment): void {

@@ -3,9 +3,9 @@
  * handler of the socket's state. Nothing here throws; rejected segments are counted under
  * `tcp.drop.<reason>`.
  */
-import { parseTcp, seqLen, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../wire/tcp.js';
+import { parseTcp, seqLen, TCP_RST, type TcpSegment } from '../wire/tcp.js';
 import type { TcpCore } from './core.js';
-import { inputListen, inputSynSent } from './input-open.js';
+import { inputListen, inputSynSent, isBareSyn } from './input-open.js';
 import { inputSynchronized } from './input-synchronized.js';
 import { findConnection, findListener, recycleHalfOpen, reuseForSyn } from './pool.js';
 import type { TcpSocket } from './socket.js';
@@ -58,11 +58,6 @@ function dispatch(core: TcpCore, ip: TcpIpInput): void {
       inputSynchronized(core, s, ip.src, seg);
       break;
   }
-}
-
-/** A SYN without ACK, RST or FIN: the only segment a listener takes. */
-export function isBareSyn(seg: TcpSegment): boolean {
-  return (seg.flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) === TCP_SYN;
 }
 
 /**
