@@ -18,6 +18,9 @@ import type { TcpTaskContext } from '../net/tcp/task.js';
 import { DEFAULT_TICK_MS, ticksPerSecond } from './scheduler.js';
 import { AppResult, TcpError, TcpEvent, TcpState, type TcpListener } from '../net/tcp/types.js';
 
+/** One row of fnTCP's socket table (a status page, `netstat`). */
+export type { TcpSocketInfo } from '../net/tcp/types.js';
+
 // ---- states (tcpip.h; bit patterns, do not renumber) -------------------------------------
 export const TCP_STATE_FREE = TcpState.Free; // 0x00
 export const TCP_STATE_RESERVED = TcpState.Reserved; // 0x01

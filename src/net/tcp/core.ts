@@ -12,7 +12,8 @@ import { ChallengeAckLimiter } from './challenge-ack.js';
 import type { TcpConfig } from './config.js';
 import { IsnGenerator } from './isn.js';
 import type { TcpNetwork } from './network.js';
-import { SegmentOutput, TCP_TASK } from './output.js';
+import { SegmentOutput } from './output.js';
+import { TASK_TCP } from '../tasks.js';
 import { RtoEstimator } from './rto.js';
 import { seqAdd, seqDiff, seqGt } from './seq.js';
 import { TcpSocket } from './socket.js';
@@ -179,13 +180,13 @@ export class TcpCore {
     }
     if (earliest === this.armedFor) return;
     if (earliest === undefined) {
-      this.scheduler.stopTimer(TCP_TASK);
+      this.scheduler.stopTimer(TASK_TCP);
       this.armedFor = undefined;
       return;
     }
     const tickMs = 1000 / Math.max(1, this.scheduler.ticksPerSecond);
     const ticks = Math.max(1, Math.ceil((earliest - this.now()) / tickMs - 1e-9));
-    this.scheduler.monoTimer(TCP_TASK, ticks, E_POLL_TCP);
+    this.scheduler.monoTimer(TASK_TCP, ticks, E_POLL_TCP);
     this.armedFor = earliest;
   }
 
