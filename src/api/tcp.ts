@@ -115,18 +115,18 @@ export const TOS_MINIMISE_MONETARY_COST = 0x02;
 /** The TCP task's poll period, one second in ticks (1 * SEC at the default 50 ms tick). */
 export const T_TCP_PERIOD = ticksPerSecond(DEFAULT_TICK_MS);
 export const TCP_DEF_RETRIES = 7;
-/** Defined by µTasker and used nowhere (spec §1.8); kept for source compatibility. */
+/** Defined by µTasker and used nowhere in its code; kept for source compatibility. */
 export const TCP_CON_ATTEMPTS = 7;
 export const TCP_SYN_RETRY_TOUT = 2;
 export const TCP_STANDARD_RETRY_TOUT = 3;
 export const TCP_SILLY_WINDOW_DELAY = 5;
-/** MSL per the seed (µTasker's code uses 2 s); TIME_WAIT lasts 2 × MSL. */
+/** MSL as µTasker's documentation describes TIME_WAIT ("generally 2 minutes"; its code uses 2 s); TIME_WAIT lasts 2 × MSL. */
 export const TCP_MSL_TIMEOUT = 60;
 /** µTasker's own setting (60 s), not derived from the MSL. */
 export const TCP_FIN_WAIT_2_TIMEOUT = 60;
 export const TCP_DEFAULT_TIMEOUT = 120;
 export const INFINITE_TIMEOUT = 0xffff;
-/** Not a µTasker name: how often an unanswered FIN is repeated before the RST (the seed's "a few times"). */
+/** Not a µTasker name: how often an unanswered FIN is repeated before the RST (the documentation's "a few times", docs/tcp-states.md). */
 export const TCP_FIN_RETRIES = 3;
 
 // ---- sizes ---------------------------------------------------------------------------------

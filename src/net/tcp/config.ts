@@ -32,7 +32,7 @@ export interface TcpConfig {
   mslMs: number;
   /** Emergency reuse of FIN_WAIT_2/TIME_WAIT sockets by fnTCP_Connect and incoming SYNs (REUSE_TIME_WAIT_SOCKETS). */
   reuseTimeWaitSockets: boolean;
-  /** The incoming-SYN half of the reuse (unreachable in µTasker's code: spec §7). */
+  /** The incoming-SYN half of the reuse (unreachable in µTasker's code: docs/deviations.md). */
   reuseTimeWaitOnSyn: boolean;
   /** MSS we announce and the default receive window (TCP_DEF_MTU). */
   mss: number;

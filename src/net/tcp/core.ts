@@ -369,7 +369,7 @@ export class TcpCore {
   }
 
   /**
-   * fnTCP_close's state machine (spec §3.5 with our deviations). Returns false when the
+   * fnTCP_close's state machine (docs/tcp-states.md, "Closing"; differences in docs/deviations.md). Returns false when the
    * state does not allow a close (µTasker's SOCKET_STATE_INVALID).
    */
   close(s: TcpSocket): boolean {

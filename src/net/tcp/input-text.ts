@@ -186,7 +186,7 @@ function receiveFin(core: TcpCore, s: TcpSocket, dataDelivered: boolean): boolea
 }
 
 /**
- * Passive close (spec §5.5 step 6): TCP_EVENT_CLOSE; APP_ACCEPT → our FIN (LAST_ACK);
+ * Passive close (docs/tcp-states.md, ESTABLISHED + FIN): TCP_EVENT_CLOSE; APP_ACCEPT → our FIN (LAST_ACK);
  * APP_REJECT_DATA → the FIN is not acknowledged (the peer repeats it); anything else →
  * half close in CLOSE_WAIT, where the application may still send and later close.
  * RCV.NXT already counts the FIN during the call, so a FIN sent from inside the

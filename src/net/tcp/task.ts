@@ -1,7 +1,7 @@
 /**
  * The TCP task ('T', µTasker's fnTaskTCP): reads its queue; a timer message runs the
  * deadline processing, a message from the ARP task reports whether a peer's MAC address
- * was resolved for one of our sockets (spec §9.2).
+ * was resolved for one of our sockets (docs/tcp-states.md, "ARP results").
  */
 import { resendAfterArp } from './buffered.js';
 import type { TcpCore } from './core.js';

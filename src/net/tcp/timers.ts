@@ -127,7 +127,7 @@ function countRetransmission(core: TcpCore, s: TcpSocket): void {
 /**
  * Simple TCP keeps no copy of its data: SND.NXT goes back to the start of the
  * application's unacknowledged block and TCP_EVENT_REGENERATE asks for those bytes again
- * (µTasker spec §6.4). A zero answer means the application cannot: the connection is aborted.
+ * (docs/tcp-states.md, "Simple TCP and regeneration"). A zero answer means the application cannot: the connection is aborted.
  * Also used when a zero window reopens while a block is outstanding (input-synchronized.ts).
  */
 export function regenerate(core: TcpCore, s: TcpSocket): boolean {
