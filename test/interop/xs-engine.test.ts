@@ -10,4 +10,5 @@ describe('on the XS engine', () => {
   require('./http.test');
   require('./close.test');
   require('./services.test');
+  require('./scripted-peer.test');
 });
