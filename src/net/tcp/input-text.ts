@@ -1,8 +1,9 @@
 /**
  * "Seventh, process the segment text" and "eighth, check the FIN bit" (RFC 9293
  * §3.10.7.4): in-order data goes to the listener as TCP_EVENT_DATA, out-of-order data to
- * the reassembly queue (answered with a duplicate ACK), and the peer's FIN gives
- * TCP_EVENT_CLOSE (ESTABLISHED), CLOSING, or TIME_WAIT with TCP_EVENT_CLOSED.
+ * the reassembly queue (answered with a duplicate ACK), and the peer's FIN — at once, or
+ * once the gap before a held one fills — gives TCP_EVENT_CLOSE (ESTABLISHED), CLOSING, or
+ * TIME_WAIT with TCP_EVENT_CLOSED (docs/tcp-states.md).
  */
 import { TCP_FIN, type TcpSegment } from '../wire/tcp.js';
 import { CONNECTION_GONE, type TcpCore } from './core.js';
