@@ -61,7 +61,6 @@ export function startBoard(o: BoardOptions): Board {
   const tcp: Partial<TcpConfig> = { ...o.tcp, sockets };
   if (o.mslSeconds !== undefined) {
     tcp.mslMs = o.mslSeconds * 1000;
-    tcp.finWait2TimeoutMs = o.mslSeconds * 1000;
   }
   if (o.reuseTimeWait !== undefined) tcp.reuseTimeWaitSockets = o.reuseTimeWait;
 

@@ -64,9 +64,7 @@ export const TIMER_QUANTITY = GLOBAL_TIMER_SLOTS; // 10
 export const DEFAULT_TICK_MS = SCHED_DEFAULT_TICK_MS; // 50
 
 // ---- task characters used by the stack --------------------------------------------------
-export const TASK_ETHERNET = 'E';
-export const TASK_ARP = 'A';
-export const TASK_TCP = 'T';
+export { TASK_ARP, TASK_ETHERNET, TASK_TCP } from '../net/tasks.js';
 export const TASK_APPLICATION = 'a';
 /** The global timer task; this Scheduler implements global timers itself, so no table entry is needed. */
 export const TASK_TIMER = 'p';

@@ -12,9 +12,14 @@ import { BufCommand, TX_FREE as BUFFERED_TX_FREE } from '../net/tcp/buffered.js'
 import { DEFAULT_TCP_CONFIG, type TcpConfig } from '../net/tcp/config.js';
 import { E_POLL_TCP as CORE_E_POLL_TCP } from '../net/tcp/core.js';
 import { TCP_PORTS_END as POOL_PORTS_END, TCP_PORTS_START as POOL_PORTS_START } from '../net/tcp/pool.js';
+import { ARP_RESOLUTION_FAILED as NET_ARP_FAILED, ARP_RESOLUTION_SUCCESS as NET_ARP_SUCCESS } from '../net/tcp/network.js';
 import type { TcpStack } from '../net/tcp/stack.js';
 import type { TcpTaskContext } from '../net/tcp/task.js';
+import { DEFAULT_TICK_MS, ticksPerSecond } from './scheduler.js';
 import { AppResult, TcpError, TcpEvent, TcpState, type TcpListener } from '../net/tcp/types.js';
+
+/** One row of fnTCP's socket table (a status page, `netstat`). */
+export type { TcpSocketInfo } from '../net/tcp/types.js';
 
 // ---- states (tcpip.h; bit patterns, do not renumber) -------------------------------------
 export const TCP_STATE_FREE = TcpState.Free; // 0x00
@@ -107,19 +112,21 @@ export const TOS_MAXIMISE_RELIABILITY = 0x04;
 export const TOS_MINIMISE_MONETARY_COST = 0x02;
 
 // ---- timers (µTasker units: seconds, one TCP poll period each) ---------------------------
-export const T_TCP_PERIOD_SECONDS = 1;
+/** The TCP task's poll period, one second in ticks (1 * SEC at the default 50 ms tick). */
+export const T_TCP_PERIOD = ticksPerSecond(DEFAULT_TICK_MS);
 export const TCP_DEF_RETRIES = 7;
-/** Defined by µTasker and used nowhere (spec §1.8); kept for source compatibility. */
+/** Defined by µTasker and used nowhere in its code; kept for source compatibility. */
 export const TCP_CON_ATTEMPTS = 7;
 export const TCP_SYN_RETRY_TOUT = 2;
 export const TCP_STANDARD_RETRY_TOUT = 3;
 export const TCP_SILLY_WINDOW_DELAY = 5;
-/** MSL per the seed (µTasker's code uses 2 s); TIME_WAIT lasts 2 × MSL. */
+/** MSL as µTasker's documentation describes TIME_WAIT ("generally 2 minutes"; its code uses 2 s); TIME_WAIT lasts 2 × MSL. */
 export const TCP_MSL_TIMEOUT = 60;
-export const TCP_FIN_WAIT_2_TIMEOUT = TCP_MSL_TIMEOUT;
+/** µTasker's own setting (60 s), not derived from the MSL. */
+export const TCP_FIN_WAIT_2_TIMEOUT = 60;
 export const TCP_DEFAULT_TIMEOUT = 120;
 export const INFINITE_TIMEOUT = 0xffff;
-/** Not a µTasker name: how often an unanswered FIN is repeated before the RST (the seed's "a few times"). */
+/** Not a µTasker name: how often an unanswered FIN is repeated before the RST (the documentation's "a few times", docs/tcp-states.md). */
 export const TCP_FIN_RETRIES = 3;
 
 // ---- sizes ---------------------------------------------------------------------------------
@@ -156,6 +163,9 @@ export const TX_FREE = BUFFERED_TX_FREE; // 0xdd
 
 // ---- the TCP task ------------------------------------------------------------------------------
 export const E_POLL_TCP = CORE_E_POLL_TCP; // 1
+/** The result the ARP task reports to the owner of a resolution (message content byte 0). */
+export const ARP_RESOLUTION_FAILED = NET_ARP_FAILED; // 3
+export const ARP_RESOLUTION_SUCCESS = NET_ARP_SUCCESS; // 4
 
 /** µTasker's TCP configuration names (seconds where µTasker counts poll periods). */
 export interface UTaskerTcpConfig {
@@ -186,8 +196,7 @@ export function tcpConfig(u: UTaskerTcpConfig, extras: Partial<TcpConfig> = {}):
   if (u.TCP_STANDARD_RETRY_TOUT !== undefined) c.retryMs = sec(u.TCP_STANDARD_RETRY_TOUT);
   if (u.TCP_SILLY_WINDOW_DELAY !== undefined) c.sillyWindowDelayMs = sec(u.TCP_SILLY_WINDOW_DELAY);
   if (u.TCP_MSL_TIMEOUT !== undefined) c.mslMs = sec(u.TCP_MSL_TIMEOUT);
-  c.finWait2TimeoutMs = sec(u.TCP_FIN_WAIT_2_TIMEOUT ?? u.TCP_MSL_TIMEOUT) ?? extras.finWait2TimeoutMs;
-  if (c.finWait2TimeoutMs === undefined) delete c.finWait2TimeoutMs;
+  if (u.TCP_FIN_WAIT_2_TIMEOUT !== undefined) c.finWait2TimeoutMs = sec(u.TCP_FIN_WAIT_2_TIMEOUT);
   if (u.REUSE_TIME_WAIT_SOCKETS !== undefined) c.reuseTimeWaitSockets = u.REUSE_TIME_WAIT_SOCKETS;
   if (u.TCP_DEF_MTU !== undefined) c.mss = u.TCP_DEF_MTU;
   if (u.TCP_BUFFER !== undefined) c.txBufferSize = u.TCP_BUFFER;

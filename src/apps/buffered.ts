@@ -1,6 +1,6 @@
 /**
  * What every application on a buffered socket does with the acknowledgement events — the
- * pattern of µTasker's telnet.c (spec §8.2). The stack holds the bytes; the listener only
+ * pattern of µTasker's telnet.c (docs/deviations.md, buffered TCP). The stack holds the bytes; the listener only
  * tells it when to release and send:
  *
  *   TCP_EVENT_ACK          → fnSendBufTCP(s, 0, 0, TCP_BUF_NEXT)

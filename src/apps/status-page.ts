@@ -2,7 +2,7 @@
  * The HTML page the HTTP server returns for `/`: the board's socket table at the moment
  * of the request (socket, state as µTasker names it, local port, peer, byte counters).
  */
-import type { TcpSocketInfo } from '../net/tcp/types.js';
+import type { TcpSocketInfo } from '../api/tcp.js';
 import { escapeHtml, formatIpv4 } from './text.js';
 
 /** Where the page gets its data: `stack.tcp` provides all of it. */

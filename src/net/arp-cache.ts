@@ -1,5 +1,5 @@
 /**
- * The ARP table with µTasker's sizes and timings (spec §10). Pure bookkeeping: time comes
+ * The ARP table with µTasker's sizes and timings (docs/deviations.md, interface layer). Pure bookkeeping: time comes
  * in as `now` (ms); the caller sends the requests and delivers the results this returns.
  */
 

@@ -22,10 +22,9 @@ import {
 import { ICMP_ECHO_REPLY, ICMP_ECHO_REQUEST, emitIcmpEcho, parseIcmp } from './wire/icmp.js';
 import { ArpCache, ARP_DEFAULTS, type ArpConfig, type ArpOwner } from './arp-cache.js';
 import { Counters } from './counters.js';
-import { ARP_RESULT_FAILED, ARP_RESULT_SUCCESS, IPV4_PAYLOAD_OFFSET, SEND_NO_ARP_ENTRY, type TcpNetwork } from './tcp/network.js';
+import { ARP_RESOLUTION_FAILED, ARP_RESOLUTION_SUCCESS, IPV4_PAYLOAD_OFFSET, SEND_NO_ARP_ENTRY, type Ipv4Sender } from './ipv4-sender.js';
+import { TASK_ARP, TASK_ETHERNET } from './tasks.js';
 
-export const TASK_ETHERNET = 'E';
-export const TASK_ARP = 'A';
 
 /** Minimum Ethernet frame without FCS; shorter frames are zero-padded. */
 const MIN_FRAME_LEN = 60;
@@ -71,7 +70,7 @@ export interface EchoReply {
   at: number;
 }
 
-export class NetInterface implements TcpNetwork {
+export class NetInterface implements Ipv4Sender {
   readonly counters: Counters;
   readonly arp: ArpCache;
   readonly txFrame = new Uint8Array(MAX_FRAME_LEN);
@@ -132,7 +131,7 @@ export class NetInterface implements TcpNetwork {
   // ---- output -------------------------------------------------------------------------
 
   /**
-   * Sends the payload prepared at IPV4_PAYLOAD_OFFSET of `txFrame` (see TcpNetwork).
+   * Sends the payload prepared at IPV4_PAYLOAD_OFFSET of `txFrame` (see Ipv4Sender).
    * µTasker's fnSendIPv4: frame length, 0 if the driver refused, NO_ARP_ENTRY if the next
    * hop is unresolved (resolution started for the owner).
    */
@@ -184,7 +183,7 @@ export class NetInterface implements TcpNetwork {
       this.armArpTimer();
     } else if (start === 'table-full') {
       this.counters.drop('arp', 'table-full');
-      if (owner) this.notifyOwner(owner, ARP_RESULT_FAILED);
+      if (owner) this.notifyOwner(owner, ARP_RESOLUTION_FAILED);
     }
     return undefined;
   }
@@ -305,7 +304,7 @@ export class NetInterface implements TcpNetwork {
   private learn(ip: number, mac: Uint8Array, create: boolean): void {
     if (ip === 0 || isBroadcastMac(mac)) return;
     const resolved = this.arp.learn(ip, mac, this.clock.now(), create);
-    for (const owner of resolved) this.notifyOwner(owner, ARP_RESULT_SUCCESS);
+    for (const owner of resolved) this.notifyOwner(owner, ARP_RESOLUTION_SUCCESS);
     if (resolved.length > 0) this.counters.inc('arp.resolutions-succeeded');
     this.armArpTimer();
   }
@@ -349,7 +348,7 @@ export class NetInterface implements TcpNetwork {
     for (const ip of requests) this.sendArp(ARP_REQUEST, BROADCAST_MAC, new Uint8Array(6), ip);
     for (const f of failed) {
       this.counters.inc('arp.resolutions-failed');
-      for (const owner of f.owners) this.notifyOwner(owner, ARP_RESULT_FAILED);
+      for (const owner of f.owners) this.notifyOwner(owner, ARP_RESOLUTION_FAILED);
     }
     this.armArpTimer();
   }

@@ -11,4 +11,5 @@ describe('on the XS engine', () => {
   require('./close.test');
   require('./services.test');
   require('./ecma419.test');
+  require('./scripted-peer.test');
 });

@@ -1,5 +1,5 @@
 import {
-  ChallengeAckLimiter, classifyAck, classifyRst, classifySynInSynchronized,
+  ChallengeAckLimiter, classifyAck, classifyRst,
 } from '../../src/net/tcp/challenge-ack.js';
 import { SeededRandom } from '../../src/host/random.js';
 
@@ -60,23 +60,6 @@ describe('classifyRst (RFC 5961 §3.2)', () => {
     expect(classifyRst(0x10, 0xfffffff0, 0x100)).toBe('in-window');
     expect(classifyRst(0xffffffef, 0xfffffff0, 0x100)).toBe('outside');
     expect(classifyRst(0xfffffff0, 0xfffffff0, 0x100)).toBe('exact');
-  });
-});
-
-describe('classifySynInSynchronized (RFC 5961 §4.2, RFC 9293 §3.10.7.4)', () => {
-  test('any SYN, whatever its sequence number, gets a challenge ACK', () => {
-    expect(classifySynInSynchronized(5000, 5000)).toBe('challenge-ack');
-    expect(classifySynInSynchronized(1, 5000)).toBe('challenge-ack');
-    expect(classifySynInSynchronized(9000, 5000)).toBe('challenge-ack');
-  });
-  test('SYN-RECEIVED from a passive open returns to LISTEN', () => {
-    expect(classifySynInSynchronized(5000, 5000, { passiveSynReceived: true })).toBe('return-to-listen');
-  });
-  test('TIME-WAIT with reopening enabled: a SYN beyond the old RCV.NXT starts a new connection', () => {
-    expect(classifySynInSynchronized(5001, 5000, { timeWaitReopen: true })).toBe('reopen');
-    expect(classifySynInSynchronized(5000, 5000, { timeWaitReopen: true })).toBe('challenge-ack');
-    expect(classifySynInSynchronized(4000, 5000, { timeWaitReopen: true })).toBe('challenge-ack');
-    expect(classifySynInSynchronized(0x10, 0xfffffff0, { timeWaitReopen: true })).toBe('reopen');
   });
 });
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import {
-  seqAdd, seqDiff, seqLt, seqLeq, seqGt, seqGeq, seqInWindow, seqMax, seqMin,
+  seqAdd, seqDiff, seqLt, seqLeq, seqGt, seqGeq, seqInWindow,
 } from '../../src/net/tcp/seq.js';
 
 const u32 = fc.nat({ max: 0xffffffff });
@@ -108,20 +108,3 @@ describe('seqInWindow', () => {
   });
 });
 
-describe('seqMax / seqMin', () => {
-  test('pick by sequence order, not numeric order', () => {
-    expect(seqMax(0xfffffff0, 0x10)).toBe(0x10);
-    expect(seqMin(0xfffffff0, 0x10)).toBe(0xfffffff0);
-    expect(seqMax(3, 3)).toBe(3);
-  });
-  test('property: max/min return one of the inputs, ordered', () => {
-    fc.assert(fc.property(u32, dist, (a, n) => {
-      const b = seqAdd(a, n);
-      const hi = seqMax(a, b), lo = seqMin(a, b);
-      expect([a, b]).toContain(hi);
-      expect([a, b]).toContain(lo);
-      expect(seqLeq(lo, hi)).toBe(true);
-      expect(hi >>> 0).toBe(hi);
-    }), { numRuns: 300 });
-  });
-});

@@ -117,7 +117,7 @@ const FINAL = new Set<number>([TcpState.Closed, TcpState.Free, TcpState.Listen, 
 export function runScenario(sc: Scenario, trace?: TraceSink): Outcome {
   const clock = new VirtualClock(0);
   const lan = new SimLan({ clock, seed: sc.seed });
-  const tcp: Partial<TcpConfig> = { mslMs: MSL_MS, ...sc.tcp };
+  const tcp: Partial<TcpConfig> = { mslMs: MSL_MS, finWait2TimeoutMs: MSL_MS, ...sc.tcp };
   const clientStack = board(lan, clock, sc.seed, 1, sc.clientLink, tcp);
   const serverStack = board(lan, clock, sc.seed, 2, sc.serverLink, tcp);
   const checkers = [clientStack, serverStack].map((st, i) => {

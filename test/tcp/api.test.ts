@@ -43,7 +43,7 @@ describe('constants have µTasker\'s values (spec §1)', () => {
 
   test('tcpConfig maps µTasker names (seconds) onto the stack configuration', () => {
     expect(tcpConfig({ NO_OF_TCPSOCKETS: 3, TCP_DEF_RETRIES: 4, TCP_STANDARD_RETRY_TOUT: 2, TCP_MSL_TIMEOUT: 2, REUSE_TIME_WAIT_SOCKETS: false }))
-      .toEqual({ sockets: 3, retries: 4, retryMs: 2000, mslMs: 2000, finWait2TimeoutMs: 2000, reuseTimeWaitSockets: false });
+      .toEqual({ sockets: 3, retries: 4, retryMs: 2000, mslMs: 2000, reuseTimeWaitSockets: false });
     const h = new TcpHarness({ config: tcpConfig({ NO_OF_TCPSOCKETS: 2 }) });
     expect([h.socket(), h.socket(), h.socket()]).toEqual([0, 1, NO_TCP_SOCKET_FREE]);
   });

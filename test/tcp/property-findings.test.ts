@@ -7,9 +7,9 @@ import { TcpHarness } from './harness.js';
 
 describe('found by the two-board properties', () => {
   test('FIN_WAIT_2: half-close data from the partner restarts the FIN_WAIT_2 limit (a live partner is not aborted)', () => {
-    // Symptom: with MSL 2 s the active closer aborted (RST + ABORT) while the partner was still
+    // Symptom: with a 2 s FIN_WAIT_2 limit the active closer aborted (RST + ABORT) while the partner was still
     // delivering its half-close data, because the FIN_WAIT_2 limit ran from entering the state.
-    const h = new TcpHarness({ config: { mslMs: 2000 } });
+    const h = new TcpHarness({ config: { finWait2TimeoutMs: 2000 } });
     const s = h.socket();
     const iss = h.openPassive(s);
     h.api.fnTCP_close(s);

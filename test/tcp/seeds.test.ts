@@ -512,8 +512,8 @@ describe('seed 8: passive close', () => {
   test('seed 8: the FIN of LAST_ACK is repeated and then the connection is reset when never acknowledged', () => {
     const h = new TcpHarness({ config: { rtoMode: 'utasker' } });
     const s = h.socket();
-    h.openPassive(s);
-    h.recv({ flags: 'FA', seq: 1001, ack: 0 });
+    const iss = h.openPassive(s);
+    h.recv({ flags: 'FA', seq: 1001, ack: iss + 1 });
     h.takeEvents();
     h.advance(60_000);
     expect(h.pending().map((x) => [x.at, x.flags])).toEqual([[0, 'FA'], [3000, 'FA'], [6000, 'FA'], [9000, 'FA'], [12000, 'R']]);
@@ -611,10 +611,10 @@ describe('seed 10: simultaneous close and FIN+ACK in FIN_WAIT_1', () => {
       }
     };
     h.recv({ flags: 'FA', seq: 1001, ack: iss + 5 });
-    // Our FIN goes out from the callback (before the partner's FIN is processed); the
-    // partner's FIN then meets FIN_WAIT_1 → CLOSING and is acknowledged.
-    h.expectSent({ flags: 'FA', seq: iss + 5, ack: 1001 });
-    h.expectSent({ flags: 'A', seq: iss + 6, ack: 1002 });
+    // The whole segment is processed first (the partner's FIN meets FIN_WAIT_1 → CLOSING),
+    // then our FIN leaves and acknowledges it: one segment (µTasker's TCP_FLAG_FIN_RECEIVED).
+    h.expectSent({ flags: 'FA', seq: iss + 5, ack: 1002 });
+    h.expectNothingSent();
     expect(h.state(s)).toBe('CLOSING');
     h.recv({ flags: 'A', seq: 1002, ack: iss + 6 });
     expect(evs(h.takeEvents())).toEqual([[TCP_EVENT_ACK, 'ESTABLISHED'], [TCP_EVENT_CLOSED, 'TIME_WAIT']]);

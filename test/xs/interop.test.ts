@@ -127,8 +127,14 @@ describeIf('XS board against the Linux kernel on a TAP device', () => {
     boards.push(board);
     expect(board.stderr()).toMatch(/xstcp: memory after start: chunks \d+ bytes/);
 
-    const ping = spawnSync('ip', ['netns', 'exec', ns, 'ping', '-c', '3', '-i', '0.2', '-W', '2', '198.18.0.2'], { encoding: 'utf8', timeout: 20000 });
-    expect(ping.stdout).toContain('3 received');
+    // As the Node suite: without ping (iputils-ping) that check is skipped, with the reason.
+    const havePing = spawnSync('ping', ['-V'], { timeout: 5000 }).error === undefined;
+    if (havePing) {
+      const ping = spawnSync('ip', ['netns', 'exec', ns, 'ping', '-c', '3', '-i', '0.2', '-W', '2', '198.18.0.2'], { encoding: 'utf8', timeout: 20000 });
+      expect(ping.stdout).toContain('3 received');
+    } else {
+      console.log('ping is missing (apt-get install iputils-ping): the echo part was not checked');
+    }
 
     const haveCurl = spawnSync('curl', ['--version'], { timeout: 5000 }).status === 0;
     if (haveCurl) {
@@ -160,7 +166,7 @@ describeIf('XS board against the Linux kernel on a TAP device', () => {
       offset += 16 + length;
     }
     expect(offset).toBe(bytes.length);
-    expect(echoReplies).toBe(3);
+    expect(echoReplies).toBe(havePing ? 3 : 0);
   }, 60000);
 
   it('exits with code 1 and the reason when the TAP device cannot be opened', () => {

@@ -5,7 +5,7 @@
  * a zero window and avoids silly windows. The listener still gets µTasker's events.
  */
 import { NewReno } from './congestion.js';
-import type { TcpCore } from './core.js';
+import { CONNECTION_GONE, type TcpCore } from './core.js';
 import { SendBuffer } from './send-buffer.js';
 import { shouldSend } from './silly-window.js';
 import { seqAdd, seqDiff, seqGt, seqLt } from './seq.js';
@@ -215,16 +215,16 @@ export function onBufferedDuplicateAck(core: TcpCore, s: TcpSocket): void {
  * Retransmission timeout: go back to SND.UNA with a one-segment window and resend; the
  * listener is told with TCP_EVENT_REGENERATE (its answer is not needed: the bytes are here).
  */
-export function onBufferedTimeout(core: TcpCore, s: TcpSocket): void {
+export function onBufferedTimeout(core: TcpCore, s: TcpSocket): boolean {
   const tx = s.tx as BufferedTx;
   const flight = seqDiff(s.sndMax, s.sndUna);
   tx.cc.onRetransmitTimeout(flight, s.sndMax);
   s.sndNxt = s.sndUna;
   s.rtt.onRetransmit(s.sndMax);
   sendRange(core, s, 0, Math.min(flight, segmentLimit(core, s), tx.buffer.length));
-  const gen = s.generation;
-  core.notify(s, TcpEvent.Regenerate, null, flight);
-  if (s.generation === gen) core.armRetransmit(s);
+  if (core.notify(s, TcpEvent.Regenerate, null, flight) === CONNECTION_GONE) return false;
+  core.armRetransmit(s);
+  return true;
 }
 
 /** ARP resolved after sends were lost: go back to SND.UNA and send again. */

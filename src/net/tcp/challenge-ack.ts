@@ -8,7 +8,7 @@
  * since that report.
  */
 import type { RandomSource } from '../../host/random.js';
-import { seqAdd, seqDiff, seqGt, seqInWindow } from './seq.js';
+import { seqAdd, seqDiff, seqInWindow } from './seq.js';
 
 export interface ChallengeAckOptions {
   /** Challenge ACKs allowed per 1 s interval, for the whole stack; default 10. */
@@ -64,31 +64,6 @@ export type RstClass = 'exact' | 'in-window' | 'outside';
 export function classifyRst(seq: number, rcvNxt: number, rcvWnd: number): RstClass {
   if ((seq >>> 0) === (rcvNxt >>> 0)) return 'exact';
   return seqInWindow(seq, rcvNxt, rcvWnd) ? 'in-window' : 'outside';
-}
-
-export type SynAction = 'challenge-ack' | 'return-to-listen' | 'reopen';
-
-export interface SynContext {
-  /** The connection is in SYN-RECEIVED and came from a passive OPEN (a listener). */
-  passiveSynReceived?: boolean;
-  /**
-   * The connection is in TIME-WAIT and the stack accepts a new incarnation there
-   * (RFC 1122 §4.2.2.13, RFC 9293 §3.6.1).
-   */
-  timeWaitReopen?: boolean;
-}
-
-/**
- * A SYN arriving in a synchronized state, RFC 5961 §4.2 / RFC 9293 §3.10.7.4: whatever its
- * sequence number, answer with a challenge ACK — except in SYN-RECEIVED from a passive
- * open, which returns to LISTEN (RFC 9293), and in TIME-WAIT when reopening is enabled
- * and the new SYN's sequence number lies beyond the old connection's RCV.NXT (RFC 1122
- * §4.2.2.13), which starts a new connection.
- */
-export function classifySynInSynchronized(seq: number, rcvNxt: number, ctx: SynContext = {}): SynAction {
-  if (ctx.passiveSynReceived === true) return 'return-to-listen';
-  if (ctx.timeWaitReopen === true && seqGt(seq, rcvNxt)) return 'reopen';
-  return 'challenge-ack';
 }
 
 export type AckClass = 'new' | 'duplicate' | 'old' | 'unacceptable';

@@ -26,13 +26,13 @@ export interface TcpConfig {
   rtoMaxMs: number;
   /** Delay after which a sender held back by silly-window avoidance sends anyway (TCP_SILLY_WINDOW_DELAY). */
   sillyWindowDelayMs: number;
-  /** Longest wait in FIN_WAIT_2 for the peer's FIN (TCP_FIN_WAIT_2_TIMEOUT). */
+  /** Longest wait in FIN_WAIT_2 for the peer's FIN (TCP_FIN_WAIT_2_TIMEOUT, 60 s); independent of the MSL. */
   finWait2TimeoutMs: number;
   /** Maximum segment lifetime; TIME_WAIT lasts twice this (TCP_MSL_TIMEOUT). */
   mslMs: number;
   /** Emergency reuse of FIN_WAIT_2/TIME_WAIT sockets by fnTCP_Connect and incoming SYNs (REUSE_TIME_WAIT_SOCKETS). */
   reuseTimeWaitSockets: boolean;
-  /** The incoming-SYN half of the reuse (unreachable in µTasker's code: spec §7). */
+  /** The incoming-SYN half of the reuse (unreachable in µTasker's code: docs/deviations.md). */
   reuseTimeWaitOnSyn: boolean;
   /** MSS we announce and the default receive window (TCP_DEF_MTU). */
   mss: number;
@@ -70,7 +70,10 @@ export interface TcpConfig {
   synFloodRecycleAgeMs: number;
   /** Data the peer sends after our FIN (FIN_WAIT_1/2) reaches the application. */
   deliverDataAfterFin: boolean;
-  /** A bare SYN in SYN_SENT starts a simultaneous open (RFC 9293); off = ignored (µTasker). */
+  /**
+   * RFC 9293 in SYN_SENT: a bare SYN starts a simultaneous open and a RST counts only with an
+   * acceptable ACK. Off (µTasker): the bare SYN is ignored and any RST aborts the attempt.
+   */
   simultaneousOpen: boolean;
   /** Buffered sockets: congestion control (NewReno) and fast retransmit. */
   congestionControl: boolean;
@@ -116,6 +119,7 @@ export const UTASKER_CODE_COMPAT: Readonly<Partial<TcpConfig>> = Object.freeze({
   rtoMode: 'utasker',
   finRetries: 1,
   mslMs: 2000,
+  finWait2TimeoutMs: 60000,
   reuseTimeWaitOnSyn: false,
   rfc5961: false,
   synReceivedResetToListen: false,
@@ -151,7 +155,7 @@ export function resolveTcpConfig(partial: Partial<TcpConfig> = {}): TcpConfig {
     rtoMinMs: finiteIn(p.rtoMinMs, 1, hour, d.rtoMinMs),
     rtoMaxMs: finiteIn(p.rtoMaxMs, 1, hour, d.rtoMaxMs),
     sillyWindowDelayMs: finiteIn(p.sillyWindowDelayMs, 1, hour, d.sillyWindowDelayMs),
-    finWait2TimeoutMs: finiteIn(p.finWait2TimeoutMs, 1, hour, p.mslMs !== undefined ? finiteIn(p.mslMs, 1, hour, d.finWait2TimeoutMs) : d.finWait2TimeoutMs),
+    finWait2TimeoutMs: finiteIn(p.finWait2TimeoutMs, 1, hour, d.finWait2TimeoutMs),
     mslMs: finiteIn(p.mslMs, 0, hour, d.mslMs),
     reuseTimeWaitSockets: bool(p.reuseTimeWaitSockets, d.reuseTimeWaitSockets),
     reuseTimeWaitOnSyn: bool(p.reuseTimeWaitOnSyn, d.reuseTimeWaitOnSyn),

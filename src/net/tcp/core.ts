@@ -12,7 +12,8 @@ import { ChallengeAckLimiter } from './challenge-ack.js';
 import type { TcpConfig } from './config.js';
 import { IsnGenerator } from './isn.js';
 import type { TcpNetwork } from './network.js';
-import { SegmentOutput, TCP_TASK } from './output.js';
+import { SegmentOutput } from './output.js';
+import { TASK_TCP } from '../tasks.js';
 import { RtoEstimator } from './rto.js';
 import { seqAdd, seqDiff, seqGt } from './seq.js';
 import { TcpSocket } from './socket.js';
@@ -34,6 +35,16 @@ export interface TcpObserver {
   event(socket: number, event: TcpEvent, state: TcpState): void;
 }
 
+/**
+ * What notify answers when the listener released the socket or bound it to another
+ * connection (fnReleaseTCP_Socket, fnTCP_Listen, fnTCP_Connect, ... from inside the call):
+ * the caller must not touch the socket for the old connection any more. It lies outside
+ * the int32 range of real answers, and its bits read as APP_ACCEPT (ToInt32 gives 0).
+ */
+export const CONNECTION_GONE = 0x1_0000_0000;
+/** Counter names per event, built once (the receive path builds no strings). */
+const EVENT_COUNTERS: readonly string[] = Array.from({ length: 16 }, (_, e) => `tcp.events.${e}`);
+
 /** µTasker's E_POLL_TCP: the event number of the TCP task's mono timer. */
 export const E_POLL_TCP = 1;
 const INFINITE_IDLE = 0xffff;
@@ -54,6 +65,13 @@ export class TcpCore {
   private armedFor: number | undefined = undefined;
   /** Who watches state changes and listener events (the board's trace). */
   private observer: TcpObserver | undefined = undefined;
+  /**
+   * True while a received segment is handled: ACKs and FINs become due instead of leaving
+   * at once, and flushOutput sends them afterwards in as few segments as possible.
+   */
+  private deferOutput = false;
+  /** The listener's own answer in the last notify, also when that returned CONNECTION_GONE. */
+  lastAnswer = 0;
 
   constructor(
     readonly config: TcpConfig,
@@ -96,22 +114,27 @@ export class TcpCore {
   // ---- listener calls --------------------------------------------------------------------
 
   /**
-   * Calls the socket's listener. A listener that throws is counted and logged and its
-   * answer taken as APP_ACCEPT; a non-number answer also counts as APP_ACCEPT.
+   * Calls the socket's listener: the one place where callback safety is decided. Returns
+   * the answer, or CONNECTION_GONE when the socket no longer holds the same connection
+   * after the call (whatever the listener answered). A listener that throws is counted and
+   * logged and its answer taken as APP_ACCEPT; a non-number answer also counts as APP_ACCEPT.
    */
   notify(s: TcpSocket, event: TcpEvent, data: Uint8Array | null, portLen: number): number {
     const listener = s.listener;
     if (listener === null) return AppResult.Accept;
-    this.counters.inc(`tcp.events.${event}`);
+    this.counters.inc(EVENT_COUNTERS[event] ?? 'tcp.events.other');
     this.observer?.event(s.index, event, s.state);
+    const connection = s.generation;
+    let answer: number = AppResult.Accept;
     try {
       const r = listener(s.index, event, data, portLen);
-      return typeof r === 'number' && Number.isFinite(r) ? r | 0 : AppResult.Accept;
+      if (typeof r === 'number' && Number.isFinite(r)) answer = r | 0;
     } catch (e) {
       this.counters.inc('tcp.listener-errors');
       this.log('warn', `tcp: listener of socket ${s.index} threw on event ${event}: ${String(e)}`);
-      return AppResult.Accept;
     }
+    this.lastAnswer = answer;
+    return s.generation === connection ? answer : CONNECTION_GONE;
   }
 
   /** An event whose arguments are the peer's address and port. */
@@ -157,13 +180,13 @@ export class TcpCore {
     }
     if (earliest === this.armedFor) return;
     if (earliest === undefined) {
-      this.scheduler.stopTimer(TCP_TASK);
+      this.scheduler.stopTimer(TASK_TCP);
       this.armedFor = undefined;
       return;
     }
     const tickMs = 1000 / Math.max(1, this.scheduler.ticksPerSecond);
     const ticks = Math.max(1, Math.ceil((earliest - this.now()) / tickMs - 1e-9));
-    this.scheduler.monoTimer(TCP_TASK, ticks, E_POLL_TCP);
+    this.scheduler.monoTimer(TASK_TCP, ticks, E_POLL_TCP);
     this.armedFor = earliest;
   }
 
@@ -174,8 +197,38 @@ export class TcpCore {
 
   // ---- segments --------------------------------------------------------------------------
 
-  sendAck(s: TcpSocket): number {
+  /** An ACK now, or, while a segment is handled, when it is finished. */
+  sendAck(s: TcpSocket): void {
+    if (this.deferOutput) s.ackDue = true;
+    else this.sendAckNow(s);
+  }
+
+  sendAckNow(s: TcpSocket): number {
     return this.out.send(s, TCP_ACK, s.sndNxt);
+  }
+
+  /** A received segment is about to be handled: ACKs and FINs wait for endInput. */
+  beginInput(): void {
+    this.deferOutput = true;
+  }
+
+  /**
+   * The segment is handled: send what it made due — one FIN+ACK when our FIN is due (it
+   * acknowledges everything the segment brought, its FIN too), else one ACK. Data
+   * segments the application sends from callbacks leave at once (their length is
+   * fnSendTCP's answer) and carry the ACK, which then is no longer due.
+   */
+  endInput(): void {
+    this.deferOutput = false;
+    for (const s of this.sockets) if (s.finDue || s.ackDue) this.flushOutput(s);
+  }
+
+  /** Sends the socket's due output now (before its application may reuse the socket). */
+  flushOutput(s: TcpSocket): void {
+    const fin = s.finDue;
+    s.finDue = s.ackDue = false;
+    if (fin && s.finSent) this.out.send(s, TCP_FIN | TCP_ACK, seqAdd(s.sndMax, -1));
+    else this.sendAckNow(s);
   }
 
   /** An ACK answering a RST or SYN that might be forged (RFC 5961 §3.2, §4.2), rate-limited (§7). */
@@ -196,14 +249,18 @@ export class TcpCore {
     return this.out.send(s, TCP_SYN | TCP_ACK, s.iss);
   }
 
-  /** Sends our FIN, the first time at SND.NXT (which it then occupies), later as a repeat. */
-  sendFin(s: TcpSocket): number {
+  /**
+   * Sends our FIN, the first time at SND.NXT (which it then occupies), later as a repeat;
+   * while a segment is handled it leaves when that is finished (see handleInput).
+   */
+  sendFin(s: TcpSocket): void {
     if (!s.finSent) {
       s.finSent = true;
       s.sndNxt = seqAdd(s.sndNxt, 1);
       if (seqGt(s.sndNxt, s.sndMax)) s.sndMax = s.sndNxt;
     }
-    return this.out.send(s, TCP_FIN | TCP_ACK, seqAdd(s.sndMax, -1));
+    if (this.deferOutput) s.finDue = true;
+    else this.out.send(s, TCP_FIN | TCP_ACK, seqAdd(s.sndMax, -1));
   }
 
   /** RST of an established connection we give up on: <SEQ=SND.NXT><CTL=RST>. */
@@ -220,8 +277,9 @@ export class TcpCore {
    */
   endConnection(s: TcpSocket, state: TcpState): void {
     s.generation++;
+    s.ackDue = s.finDue = false;
     s.stopTimers();
-    s.state = state;
+    s.setState(state);
     s.closePending = false;
     s.reassembly?.clear();
     s.tx?.reset();
@@ -236,9 +294,7 @@ export class TcpCore {
     const toListen = s.state === TcpState.SynReceived && s.passiveOpen && this.config.synReceivedResetToListen;
     this.endConnection(s, toListen ? TcpState.Listen : TcpState.Closed);
     this.counters.inc('tcp.aborts');
-    const gen = s.generation;
-    this.notifyPeer(s, TcpEvent.Abort);
-    if (toListen && s.generation === gen && s.state === TcpState.Listen) s.setPeer(0, 0);
+    if (this.notifyPeer(s, TcpEvent.Abort) !== CONNECTION_GONE && toListen) s.setPeer(0, 0);
   }
 
   /** Reset by the peer (RFC 9293 §3.10.7.4, second check), as abort() but nothing is sent. */
@@ -253,7 +309,7 @@ export class TcpCore {
   }
 
   enterEstablished(s: TcpSocket): void {
-    s.state = TcpState.Established;
+    s.setState(TcpState.Established);
     s.rtxAt = undefined;
     s.retriesLeft = this.config.retries;
     s.rtxCount = 0;
@@ -267,14 +323,14 @@ export class TcpCore {
    * socket waits 2×MSL.
    */
   enterTimeWait(s: TcpSocket): void {
-    s.state = TcpState.TimeWait;
+    s.setState(TcpState.TimeWait);
     s.stopTimers();
     s.closePending = false;
     s.reassembly?.clear();
     s.tx?.reset();
-    const gen = s.generation;
-    this.notifyPeer(s, TcpEvent.Closed);
-    if (s.generation !== gen || s.state !== TcpState.TimeWait) return;
+    // The connection's last ACK leaves before the application may reuse the socket.
+    if (s.ackDue || s.finDue) this.flushOutput(s);
+    if (this.notifyPeer(s, TcpEvent.Closed) === CONNECTION_GONE) return;
     this.restartTimeWait(s);
   }
 
@@ -283,7 +339,7 @@ export class TcpCore {
       this.endConnection(s, TcpState.Closed);
       return;
     }
-    s.stateAt = this.now() + 2 * this.config.mslMs;
+    s.timeWaitAt = this.now() + 2 * this.config.mslMs;
   }
 
   /** LAST_ACK acknowledged: CLOSED and TCP_EVENT_CLOSED. */
@@ -303,7 +359,7 @@ export class TcpCore {
    */
   sendFinNow(s: TcpSocket): void {
     s.closePending = false;
-    s.state = s.finReceived ? TcpState.LastAck : TcpState.FinWait1;
+    s.setState(s.finReceived ? TcpState.LastAck : TcpState.FinWait1);
     s.idleAt = s.persistAt = s.swsAt = undefined;
     s.retriesLeft = this.config.finRetries;
     s.rtxCount = 0;
@@ -313,7 +369,7 @@ export class TcpCore {
   }
 
   /**
-   * fnTCP_close's state machine (spec §3.5 with our deviations). Returns false when the
+   * fnTCP_close's state machine (docs/tcp-states.md, "Closing"; differences in docs/deviations.md). Returns false when the
    * state does not allow a close (µTasker's SOCKET_STATE_INVALID).
    */
   close(s: TcpSocket): boolean {

@@ -3,12 +3,17 @@
  * (TCP_EVENT_CONREQ and the application's answer) and anything reaching SYN_SENT
  * (RFC 9293 §3.10.7.2 and §3.10.7.3).
  */
-import { seqLen, TCP_ACK, TCP_RST, TCP_SYN, type TcpSegment } from '../wire/tcp.js';
+import { seqLen, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../wire/tcp.js';
 import { trySend } from './buffered.js';
-import type { TcpCore } from './core.js';
+import { CONNECTION_GONE, type TcpCore } from './core.js';
 import { seqAdd, seqGt, seqLeq } from './seq.js';
 import type { TcpSocket } from './socket.js';
 import { AppResult, TcpEvent, TcpState } from './types.js';
+
+/** A SYN without ACK, RST or FIN: the only segment a listener takes. */
+export function isBareSyn(seg: TcpSegment): boolean {
+  return (seg.flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) === TCP_SYN;
+}
 
 /** Peer MSS from the SYN's option, else the configured default; never below 64 bytes. */
 function peerMss(core: TcpCore, seg: TcpSegment): number {
@@ -39,12 +44,11 @@ function acceptPeerSyn(core: TcpCore, s: TcpSocket, seg: TcpSegment): void {
 export function inputListen(core: TcpCore, s: TcpSocket, src: number, seg: TcpSegment): void {
   s.clearConnection();
   s.setPeer(src, seg.srcPort);
-  const gen = s.generation;
   const answer = core.notifyPeer(s, TcpEvent.ConnectionRequest);
-  if (s.generation !== gen || s.state !== TcpState.Listen) {
+  if (answer === CONNECTION_GONE) {
     // The listener closed, released or reused the socket: nobody takes the SYN.
     core.counters.drop('tcp', 'tcp-listener-gone');
-    if ((answer & AppResult.Wait) === 0) rejectSyn(core, src, seg);
+    if ((core.lastAnswer & AppResult.Wait) === 0) rejectSyn(core, src, seg);
     return;
   }
   if (answer & AppResult.Reject) {
@@ -65,7 +69,7 @@ export function inputListen(core: TcpCore, s: TcpSocket, src: number, seg: TcpSe
   s.sndNxt = s.sndMax = seqAdd(s.iss, 1);
   s.passiveOpen = true;
   s.openedAt = core.now();
-  s.state = TcpState.SynReceived;
+  s.setState(TcpState.SynReceived);
   s.retriesLeft = core.config.retries;
   s.rtxCount = 0;
   core.sendSynAck(s);
@@ -88,7 +92,8 @@ export function inputSynSent(core: TcpCore, s: TcpSocket, seg: TcpSegment): void
     return;
   }
   if (seg.flags & TCP_RST) {
-    if (hasAck) core.resetByPeer(s);
+    // RFC 9293 takes a RST here only with an acceptable ACK; µTasker takes any RST.
+    if (hasAck || !core.config.simultaneousOpen) core.resetByPeer(s);
     else core.counters.drop('tcp', 'tcp-rst-without-ack');
     return;
   }
@@ -103,10 +108,8 @@ export function inputSynSent(core: TcpCore, s: TcpSocket, seg: TcpSegment): void
     if (rtt !== undefined) s.rto.sample(rtt);
     core.enterEstablished(s);
     core.sendAck(s);
-    const gen = s.generation;
-    core.notifyPeer(s, TcpEvent.Connected);
     // Bytes queued with TCP_BUF_QUEUE before the connection existed go out now.
-    if (s.generation === gen && s.tx !== undefined) trySend(core, s);
+    if (core.notifyPeer(s, TcpEvent.Connected) !== CONNECTION_GONE && s.tx !== undefined) trySend(core, s);
     return;
   }
   if (!core.config.simultaneousOpen) {
@@ -114,7 +117,7 @@ export function inputSynSent(core: TcpCore, s: TcpSocket, seg: TcpSegment): void
     return;
   }
   // Simultaneous open: both sides sent a SYN; answer with SYN+ACK from SYN_RCVD.
-  s.state = TcpState.SynReceived;
+  s.setState(TcpState.SynReceived);
   s.passiveOpen = false;
   s.openedAt = core.now();
   s.retriesLeft = core.config.retries;

@@ -5,10 +5,11 @@
  */
 import { seqLen, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../wire/tcp.js';
 import { onBufferedAck, onBufferedDuplicateAck, startPersist, trySend } from './buffered.js';
-import { classifyRst } from './challenge-ack.js';
-import type { TcpCore } from './core.js';
-import { inputListen } from './input-open.js';
-import { receiveText } from './input-text.js';
+import { classifyAck, classifyRst } from './challenge-ack.js';
+import { CONNECTION_GONE, type TcpCore } from './core.js';
+import { inputListen, isBareSyn } from './input-open.js';
+import { receiveText, requestedClose } from './input-text.js';
+import { regenerate } from './timers.js';
 import { seqAdd, seqDiff, seqGt, seqInWindow, seqLeq, seqLt } from './seq.js';
 import type { TcpSocket } from './socket.js';
 import { TcpEvent, TcpState } from './types.js';
@@ -18,10 +19,6 @@ export function acceptable(seq: number, len: number, rcvNxt: number, wnd: number
   if (len === 0) return wnd === 0 ? seq === rcvNxt : seqInWindow(seq, rcvNxt, wnd);
   if (wnd === 0) return false;
   return seqInWindow(seq, rcvNxt, wnd) || seqInWindow(seqAdd(seq, len - 1), rcvNxt, wnd);
-}
-
-function isBareSyn(seg: TcpSegment): boolean {
-  return (seg.flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) === TCP_SYN;
 }
 
 export function inputSynchronized(core: TcpCore, s: TcpSocket, src: number, seg: TcpSegment): void {
@@ -71,18 +68,16 @@ export function inputSynchronized(core: TcpCore, s: TcpSocket, src: number, seg:
     core.counters.drop('tcp', 'tcp-no-ack');
     return;
   }
-  const gen = s.generation;
+  // Each step answers whether the segment goes on: false once it is finished with, or the
+  // connection ended or was given up by its listener (CONNECTION_GONE).
   let handshake = false;
   if (s.state === TcpState.SynReceived) {
     if (!completeHandshake(core, s, seg)) return;
-    if (s.generation !== gen) return;
     handshake = true;
     if (!cfg.handshakeData) textAllowed = false;
   }
   if (!processAck(core, s, seg, handshake)) return;
-  if (s.generation !== gen) return;
-  receiveText(core, s, seg, wnd, textAllowed);
-  if (s.generation !== gen) return;
+  if (!receiveText(core, s, seg, wnd, textAllowed)) return;
   if (s.tx !== undefined) trySend(core, s);
   core.finishPendingClose(s);
 }
@@ -115,8 +110,7 @@ function completeHandshake(core: TcpCore, s: TcpSocket, seg: TcpSegment): boolea
   if (rtt !== undefined) s.rto.sample(rtt);
   updateWindow(s, seg);
   core.enterEstablished(s);
-  core.notifyPeer(s, TcpEvent.Connected);
-  return true;
+  return core.notifyPeer(s, TcpEvent.Connected) !== CONNECTION_GONE;
 }
 
 /** RFC 9293 send-window update rule (SND.WL1/SND.WL2); true when the window changed. */
@@ -131,7 +125,7 @@ function updateWindow(s: TcpSocket, seg: TcpSegment): boolean {
 }
 
 /**
- * "Fifth, check the ACK field": advance SND.UNA, time the RTT, move closing states on when
+ * "Fifth, check the ACK field" (with RFC 5961 §5.2's lower bound): advance SND.UNA, time the RTT, move closing states on when
  * our FIN is acknowledged, and give the listener µTasker's events. Returns false when the
  * segment is finished with.
  */
@@ -142,6 +136,13 @@ function processAck(core: TcpCore, s: TcpSocket, seg: TcpSegment, handshake: boo
     core.sendAck(s);
     return false;
   }
+  if (core.config.rfc5961 && classifyAck(ack, s.sndUna, s.sndMax, s.maxSndWnd) === 'unacceptable') {
+    // RFC 5961 §5.2: older than anything the peer could still acknowledge — blind data
+    // injection, not the peer. The segment goes; a rate-limited challenge ACK answers.
+    core.counters.drop('tcp', 'tcp-ack-too-old');
+    core.challengeAck(s);
+    return false;
+  }
   const flightBefore = seqDiff(s.sndMax, s.sndUna);
   const duplicate = !handshake && ack === s.sndUna && flightBefore > 0 && seg.payload.length === 0
     && (seg.flags & (TCP_SYN | TCP_FIN)) === 0 && seg.window === s.sndWnd;
@@ -150,15 +151,16 @@ function processAck(core: TcpCore, s: TcpSocket, seg: TcpSegment, handshake: boo
     advanced = true;
     ackNewData(core, s, ack, flightBefore);
   }
+  const windowWasZero = s.sndWnd === 0;
   const windowChanged = seqLeq(s.sndUna, ack) ? updateWindow(s, seg) : false;
   if (duplicate && s.tx !== undefined) onBufferedDuplicateAck(core, s);
 
   if (s.finSent && s.sndUna === s.sndMax) {
     switch (s.state) {
       case TcpState.FinWait1:
-        s.state = TcpState.FinWait2;
+        s.setState(TcpState.FinWait2);
         s.rtxAt = undefined;
-        s.stateAt = core.now() + core.config.finWait2TimeoutMs;
+        s.finWait2At = core.now() + core.config.finWait2TimeoutMs;
         break;
       case TcpState.Closing:
         core.enterTimeWait(s);
@@ -171,9 +173,20 @@ function processAck(core: TcpCore, s: TcpSocket, seg: TcpSegment, handshake: boo
     }
   }
   if (s.state === TcpState.Established || s.state === TcpState.CloseWait) {
-    const gen = s.generation;
-    ackEvents(core, s, ack, advanced, flightBefore > 0 || seqDiff(s.sndMax, s.blockStart) > 0, windowChanged);
-    if (s.generation !== gen) return false;
+    if (s.sndWnd === 0 && s.sndMax !== s.sndUna) {
+      // RFC 1122 §4.2.2.17: a peer that answers our zero-window probes is alive, however
+      // long its window stays shut; only unanswered probes use up the retries.
+      s.retriesLeft = core.config.retries;
+    }
+    const outstanding = flightBefore > 0 || seqDiff(s.sndMax, s.blockStart) > 0;
+    if (!advanced && windowWasZero && s.sndWnd > 0 && outstanding && s.tx === undefined) {
+      // The window opened while a simple socket's probe (or block) is outstanding: the
+      // closed window dropped it, so the application repeats it now, not at the next timeout.
+      core.counters.inc('tcp.window-reopened');
+      if (!regenerate(core, s)) return false;
+    } else if (!ackEvents(core, s, ack, advanced, outstanding, windowChanged)) {
+      return false;
+    }
     updatePersist(core, s);
   }
   return true;
@@ -202,19 +215,24 @@ function ackNewData(core: TcpCore, s: TcpSocket, ack: number, flightBefore: numb
 /**
  * µTasker's acknowledgement events: TCP_EVENT_ACK when everything sent is acknowledged,
  * TCP_EVENT_PARTIAL_ACK (bytes still unacknowledged) otherwise, TCP_WINDOW_UPDATE when
- * nothing was outstanding and the peer's window changed.
+ * nothing was outstanding and the peer's window changed. False when the listener gave the
+ * socket up.
  */
-function ackEvents(core: TcpCore, s: TcpSocket, ack: number, advanced: boolean, outstanding: boolean, windowChanged: boolean): void {
+function ackEvents(core: TcpCore, s: TcpSocket, ack: number, advanced: boolean, outstanding: boolean, windowChanged: boolean): boolean {
   if (advanced) {
+    let answer: number;
     if (ack === s.sndMax) {
       s.blockStart = ack;
-      core.notifyPeer(s, TcpEvent.Ack);
+      answer = core.notifyPeer(s, TcpEvent.Ack);
     } else {
-      core.notifyPeer(s, TcpEvent.PartialAck, seqDiff(s.sndMax, ack));
+      answer = core.notifyPeer(s, TcpEvent.PartialAck, seqDiff(s.sndMax, ack));
     }
+    if (answer === CONNECTION_GONE) return false;
+    requestedClose(core, s, answer);
   } else if (!outstanding && windowChanged) {
-    core.notifyPeer(s, TcpEvent.WindowUpdate);
+    return core.notifyPeer(s, TcpEvent.WindowUpdate) !== CONNECTION_GONE;
   }
+  return true;
 }
 
 /** Zero window with nothing outstanding: the persist timer runs; an open window stops it. */

@@ -1,13 +1,14 @@
 /**
  * "Seventh, process the segment text" and "eighth, check the FIN bit" (RFC 9293
  * §3.10.7.4): in-order data goes to the listener as TCP_EVENT_DATA, out-of-order data to
- * the reassembly queue (answered with a duplicate ACK), and the peer's FIN gives
- * TCP_EVENT_CLOSE (ESTABLISHED), CLOSING, or TIME_WAIT with TCP_EVENT_CLOSED.
+ * the reassembly queue (answered with a duplicate ACK), and the peer's FIN — at once, or
+ * once the gap before a held one fills — gives TCP_EVENT_CLOSE (ESTABLISHED), CLOSING, or
+ * TIME_WAIT with TCP_EVENT_CLOSED (docs/tcp-states.md).
  */
 import { TCP_FIN, type TcpSegment } from '../wire/tcp.js';
-import type { TcpCore } from './core.js';
+import { CONNECTION_GONE, type TcpCore } from './core.js';
 import { ReassemblyQueue } from './reassembly.js';
-import { seqAdd, seqDiff, seqLt } from './seq.js';
+import { seqAdd, seqDiff, seqGt, seqLt } from './seq.js';
 import type { TcpSocket } from './socket.js';
 import { AppResult, TcpEvent, TcpState } from './types.js';
 
@@ -17,14 +18,17 @@ const MAX_QUEUED_DELIVERIES = 64;
 
 type Delivery = 'ok' | 'rejected' | 'gone';
 
-export function receiveText(core: TcpCore, s: TcpSocket, seg: TcpSegment, wnd: number, textAllowed: boolean): void {
-  const gen = s.generation;
+/** Returns false when the connection ended or its listener gave the socket up. */
+export function receiveText(core: TcpCore, s: TcpSocket, seg: TcpSegment, wnd: number, textAllowed: boolean): boolean {
   let fin = (seg.flags & TCP_FIN) !== 0;
   if (!textAllowed) {
     if (seg.payload.length > 0 || fin) core.sendAck(s);
-    return;
+    return true;
   }
   const finSeq = seqAdd(seg.seq, seg.payload.length);
+  if (seg.payload.length > 0 && afterOurFin(s.state) && !core.config.deliverDataAfterFin) {
+    return withholdDataAfterFin(core, s, seg, fin, finSeq);
+  }
   let seq = seg.seq;
   let payload = acceptsData(s.state) ? seg.payload : EMPTY;
   // Drop what we already have, and what lies beyond the window.
@@ -41,24 +45,60 @@ export function receiveText(core: TcpCore, s: TcpSocket, seg: TcpSegment, wnd: n
   let result: Delivery = 'ok';
   if (payload.length > 0) {
     if (seq !== s.rcvNxt) {
+      if (fin) holdFin(core, s, finSeq);
       queueOutOfOrder(core, s, seq, payload);
-      return;
+      return true;
     }
     result = receiveInOrder(core, s, payload);
-    if (result === 'gone' || s.generation !== gen) return;
+    if (result === 'gone') return false;
+  } else if (fin && seqGt(finSeq, s.rcvNxt)) {
+    // A FIN alone beyond a gap: kept, and answered with a duplicate ACK like out-of-order data.
+    holdFin(core, s, finSeq);
+    core.counters.inc('tcp.in.out-of-order');
+    core.sendAck(s);
+    return true;
   }
-  if (result === 'ok' && fin && finSeq === s.rcvNxt && !s.finReceived) {
-    receiveFin(core, s, payload.length > 0);
-    if (s.generation !== gen) return;
+  const finDue = (fin && finSeq === s.rcvNxt) || s.heldFinSeq === s.rcvNxt;
+  if (result === 'ok' && finDue && !s.finReceived) {
+    if (!receiveFin(core, s, payload.length > 0)) return false;
   } else if (s.ackPending) {
     core.sendAck(s);
   }
   if (result === 'ok' && (s.state === TcpState.Established || s.state === TcpState.CloseWait)) core.armIdle(s);
+  return true;
 }
 
 /** Data is taken until the peer's FIN (ESTABLISHED, and FIN_WAIT_1/2 after our FIN). */
 function acceptsData(state: TcpState): boolean {
   return state === TcpState.Established || state === TcpState.FinWait1 || state === TcpState.FinWait2;
+}
+
+function afterOurFin(state: TcpState): boolean {
+  return state === TcpState.FinWait1 || state === TcpState.FinWait2;
+}
+
+/**
+ * µTasker (`deliverDataAfterFin` off): data the peer sends after our FIN is neither
+ * delivered nor acknowledged; only an in-order FIN that comes with it is taken, and its
+ * acknowledgement covers the data (which the application never sees).
+ */
+function withholdDataAfterFin(core: TcpCore, s: TcpSocket, seg: TcpSegment, fin: boolean, finSeq: number): boolean {
+  core.counters.inc('tcp.in.discarded-bytes', seg.payload.length);
+  if (!fin || seg.seq !== s.rcvNxt || s.finReceived) return true;
+  s.rcvNxt = finSeq;
+  return receiveFin(core, s, false);
+}
+
+/**
+ * APP_REQUEST_CLOSE from TCP_EVENT_DATA, _ACK or _PARTIAL_ACK (docs/tcp-states.md, "closing
+ * from a callback") reports that the application closed the connection. When it did not
+ * call fnTCP_close, the stack closes it now, as the answer says; either way the rest of the
+ * segment is handled in the closing state, and the FIN that leaves afterwards
+ * acknowledges all of it.
+ */
+export function requestedClose(core: TcpCore, s: TcpSocket, answer: number): void {
+  if ((answer & AppResult.RequestClose) === 0 || s.finSent || s.closePending) return;
+  if (s.state === TcpState.Established || s.state === TcpState.CloseWait) core.close(s);
 }
 
 /** In-order data, then whatever the reassembly queue now holds contiguously. */
@@ -75,26 +115,24 @@ function receiveInOrder(core: TcpCore, s: TcpSocket, payload: Uint8Array): Deliv
 /**
  * TCP_EVENT_DATA. RCV.NXT moves before the call so that anything the listener sends
  * acknowledges the data; APP_REJECT_DATA takes it back (the peer will send it again).
- * With `deliverDataAfterFin` off (µTasker), data after our FIN is acknowledged and
- * discarded without an event.
  */
 function deliver(core: TcpCore, s: TcpSocket, data: Uint8Array): Delivery {
   const len = data.length;
+  if (s.state !== TcpState.Established && !core.config.deliverDataAfterFin) {
+    // Our FIN went out from a callback of this segment: the rest is withheld as above.
+    core.counters.inc('tcp.in.discarded-bytes', len);
+    return 'rejected';
+  }
   s.rcvNxt = seqAdd(s.rcvNxt, len);
   s.bytesIn += len;
   s.ackPending = true;
-  if (s.state !== TcpState.Established && !core.config.deliverDataAfterFin) {
-    core.counters.inc('tcp.in.discarded-bytes', len);
-    return 'ok';
-  }
   if (s.state === TcpState.FinWait2) {
     // The FIN_WAIT_2 limit is for a partner that has gone away; one still sending its
     // half-close data is there, so the limit starts again.
-    s.stateAt = core.now() + core.config.finWait2TimeoutMs;
+    s.finWait2At = core.now() + core.config.finWait2TimeoutMs;
   }
-  const gen = s.generation;
   const answer = core.notify(s, TcpEvent.Data, data, len);
-  if (s.generation !== gen) return 'gone';
+  if (answer === CONNECTION_GONE) return 'gone';
   if (answer & AppResult.RejectData) {
     s.rcvNxt = seqAdd(s.rcvNxt, -len);
     s.bytesIn -= len;
@@ -102,7 +140,13 @@ function deliver(core: TcpCore, s: TcpSocket, data: Uint8Array): Delivery {
     core.counters.inc('tcp.in.rejected-segments');
     return 'rejected';
   }
+  requestedClose(core, s, answer);
   return 'ok';
+}
+
+/** Remembers a FIN that lies beyond a gap (only when out-of-order data is kept at all). */
+function holdFin(core: TcpCore, s: TcpSocket, finSeq: number): void {
+  if (core.config.reassembly && core.config.reassemblyMaxBytes > 0) s.heldFinSeq = finSeq;
 }
 
 function queueOutOfOrder(core: TcpCore, s: TcpSocket, seq: number, payload: Uint8Array): void {
@@ -118,49 +162,49 @@ function queueOutOfOrder(core: TcpCore, s: TcpSocket, seq: number, payload: Uint
   core.sendAck(s);
 }
 
-/** The peer's FIN, with everything before it received. */
-function receiveFin(core: TcpCore, s: TcpSocket, dataDelivered: boolean): void {
+/** The peer's FIN, with everything before it received. False once the connection has ended (TIME_WAIT) or left. */
+function receiveFin(core: TcpCore, s: TcpSocket, dataDelivered: boolean): boolean {
   s.rcvNxt = seqAdd(s.rcvNxt, 1);
   s.finReceived = true;
+  s.heldFinSeq = undefined;
   s.ackPending = true;
   switch (s.state) {
     case TcpState.Established:
-      peerClose(core, s, dataDelivered);
-      return;
+      return peerClose(core, s, dataDelivered);
     case TcpState.FinWait1:
       // Our FIN is not acknowledged yet: both sides closed at once.
       core.sendAck(s);
-      s.state = TcpState.Closing;
-      return;
+      s.setState(TcpState.Closing);
+      return true;
     case TcpState.FinWait2:
       core.sendAck(s);
       core.enterTimeWait(s);
-      return;
+      return false;
     default:
       core.sendAck(s);
+      return true;
   }
 }
 
 /**
- * Passive close (spec §5.5 step 6): TCP_EVENT_CLOSE; APP_ACCEPT → our FIN (LAST_ACK);
+ * Passive close (docs/tcp-states.md, ESTABLISHED + FIN): TCP_EVENT_CLOSE; APP_ACCEPT → our FIN (LAST_ACK);
  * APP_REJECT_DATA → the FIN is not acknowledged (the peer repeats it); anything else →
  * half close in CLOSE_WAIT, where the application may still send and later close.
  * RCV.NXT already counts the FIN during the call, so a FIN sent from inside the
  * callback (fnTCP_close) acknowledges it.
  */
-function peerClose(core: TcpCore, s: TcpSocket, dataDelivered: boolean): void {
+function peerClose(core: TcpCore, s: TcpSocket, dataDelivered: boolean): boolean {
   if (s.closeReported) {
     // The idle timer already closed this connection and reported TCP_EVENT_CLOSE; its FIN
     // waits for our data. The peer's FIN is part of that close, not news for the application.
-    s.state = TcpState.CloseWait;
+    s.setState(TcpState.CloseWait);
     core.close(s);
     if (s.ackPending) core.sendAck(s);
-    return;
+    return true;
   }
   s.closeReported = true;
-  const gen = s.generation;
   const answer = core.notifyPeer(s, TcpEvent.Close);
-  if (s.generation !== gen) return;
+  if (answer === CONNECTION_GONE) return false;
   if (s.state === TcpState.Established && !s.closePending && answer & AppResult.RejectData) {
     s.rcvNxt = seqAdd(s.rcvNxt, -1);
     s.finReceived = false;
@@ -169,11 +213,12 @@ function peerClose(core: TcpCore, s: TcpSocket, dataDelivered: boolean): void {
     // The data before the FIN is still acknowledged; the FIN is not.
     if (s.ackPending && dataDelivered) core.sendAck(s);
     s.ackPending = false;
-    return;
+    return true;
   }
   if (s.state === TcpState.Established) {
-    s.state = TcpState.CloseWait;
+    s.setState(TcpState.CloseWait);
     if (answer === AppResult.Accept || s.closePending) core.close(s);
   }
   if (s.ackPending) core.sendAck(s);
+  return true;
 }

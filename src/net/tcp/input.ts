@@ -3,9 +3,9 @@
  * handler of the socket's state. Nothing here throws; rejected segments are counted under
  * `tcp.drop.<reason>`.
  */
-import { parseTcp, seqLen, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../wire/tcp.js';
+import { parseTcp, seqLen, TCP_RST, type TcpSegment } from '../wire/tcp.js';
 import type { TcpCore } from './core.js';
-import { inputListen, inputSynSent } from './input-open.js';
+import { inputListen, inputSynSent, isBareSyn } from './input-open.js';
 import { inputSynchronized } from './input-synchronized.js';
 import { findConnection, findListener, recycleHalfOpen, reuseForSyn } from './pool.js';
 import type { TcpSocket } from './socket.js';
@@ -18,7 +18,17 @@ export interface TcpIpInput {
   payload: Uint8Array;
 }
 
+/** One received segment, processed whole before anything it makes due is sent (output after input). */
 export function tcpInput(core: TcpCore, ip: TcpIpInput): void {
+  core.beginInput();
+  try {
+    dispatch(core, ip);
+  } finally {
+    core.endInput();
+  }
+}
+
+function dispatch(core: TcpCore, ip: TcpIpInput): void {
   core.counters.inc('tcp.in.segments');
   const seg = parseTcp(ip.payload, ip.src, ip.dst, true);
   if (typeof seg === 'string') {
@@ -48,11 +58,6 @@ export function tcpInput(core: TcpCore, ip: TcpIpInput): void {
       inputSynchronized(core, s, ip.src, seg);
       break;
   }
-}
-
-/** A SYN without ACK, RST or FIN: the only segment a listener takes. */
-export function isBareSyn(seg: TcpSegment): boolean {
-  return (seg.flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) === TCP_SYN;
 }
 
 /**

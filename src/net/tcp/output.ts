@@ -10,12 +10,11 @@ import { advertisableWindow } from './silly-window.js';
 import { seqAdd, seqDiff } from './seq.js';
 import { IPV4_PAYLOAD_OFFSET, SEND_NO_ARP_ENTRY, type TcpNetwork } from './network.js';
 import type { TcpConfig } from './config.js';
+import { TASK_TCP } from '../tasks.js';
 import type { TcpSocket } from './socket.js';
 
 const EMPTY = new Uint8Array(0);
 const MAX_WINDOW_FIELD = 0xffff;
-/** The task that owns every TCP transmission (ARP results come back to it). */
-export const TCP_TASK = 'T';
 
 /** A RST that waits for ARP (µTasker keeps exactly one, in its pseudo-socket). */
 export interface PendingReset {
@@ -65,6 +64,7 @@ export class SegmentOutput {
     f.window = flags & TCP_RST ? 0 : this.windowToAdvertise(s, (flags & TCP_SYN) !== 0);
     f.urgent = 0;
     const r = this.transmit(s.remoteAddr, s.tos, payload, s.index);
+    if (flags & TCP_ACK) s.ackDue = false;
     if (r > 0 && flags & TCP_ACK) s.ackPending = false;
     return r;
   }
@@ -130,7 +130,8 @@ export class SegmentOutput {
       return 0;
     }
     const len = emitTcp(this.fields, payload, net.localAddress(), dst, frame, IPV4_PAYLOAD_OFFSET);
-    const r = net.sendIpv4(dst, IPPROTO_TCP, tos, this.config.ttl, len, TCP_TASK, owner);
+    // The TCP task owns every TCP transmission: ARP results come back to it.
+    const r = net.sendIpv4(dst, IPPROTO_TCP, tos, this.config.ttl, len, TASK_TCP, owner);
     this.counters.inc('tcp.out.segments');
     if (r === SEND_NO_ARP_ENTRY) this.counters.inc('tcp.out.no-arp');
     else if (r === 0) this.counters.inc('tcp.out.refused');

@@ -27,7 +27,7 @@ export function findListener(core: TcpCore, localPort: number): TcpSocket | unde
 }
 
 /**
- * REUSE_TIME_WAIT_SOCKETS for an incoming SYN (seed behaviour 6, spec §7): with no
+ * REUSE_TIME_WAIT_SOCKETS for an incoming SYN (docs/tcp-states.md, "Closing"): with no
  * listener on the port, a socket of that port in TIME_WAIT (preferred) or FIN_WAIT_2 whose
  * old connection is not the SYN's 4-tuple is forced to CLOSED and the application is told
  * TCP_EVENT_CLOSED (old peer, port 0). If the application listens again from that

@@ -1,5 +1,5 @@
 /**
- * The transmit ring of buffered TCP (µTasker's `TCP_TX_BUFFER`, spec §3.7): the
+ * The transmit ring of buffered TCP (µTasker's `TCP_TX_BUFFER`, docs/deviations.md, buffered TCP): the
  * application's bytes wait here until the peer acknowledges them, so the stack can send
  * and retransmit them itself. It holds unacknowledged and unsent bytes alike; which of
  * them have been sent is the caller's business (an offset from the oldest byte).

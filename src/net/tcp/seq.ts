@@ -52,13 +52,3 @@ export function seqInWindow(x: number, start: number, len: number): boolean {
   if (!(len > 0)) return false;
   return ((x - start) >>> 0) < len;
 }
-
-/** The later of a and b in sequence space. */
-export function seqMax(a: number, b: number): number {
-  return seqGt(a, b) ? a >>> 0 : b >>> 0;
-}
-
-/** The earlier of a and b in sequence space. */
-export function seqMin(a: number, b: number): number {
-  return seqLt(a, b) ? a >>> 0 : b >>> 0;
-}

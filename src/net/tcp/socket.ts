@@ -20,7 +20,11 @@ export class TcpSocket {
     return this.current;
   }
 
-  set state(to: TcpState) {
+  /**
+   * The one place a socket changes state (docs/tcp-states.md lists who calls it for
+   * which segment or event); the observer hears of every change.
+   */
+  setState(to: TcpState): void {
     const from = this.current;
     if (from === to) return;
     this.current = to;
@@ -29,8 +33,8 @@ export class TcpSocket {
 
   /**
    * Bumped whenever the socket is bound to a new connection or leaves one (listen,
-   * connect, abort, release, ...). Input and timer processing call into the application;
-   * afterwards they compare it to know whether they still handle the same connection.
+   * connect, abort, release, ...). TcpCore.notify compares it around every listener call
+   * and answers CONNECTION_GONE when it changed; nothing else reads it.
    */
   generation = 0;
   listener: TcpListener | null = null;
@@ -85,16 +89,32 @@ export class TcpSocket {
   /** TCP_EVENT_CLOSE has been given for this connection (peer's FIN or idle expiry); it is given once. */
   closeReported = false;
   reassembly: ReassemblyQueue | undefined = undefined;
+  /** Sequence number of the peer's FIN when it arrived beyond a gap; taken once RCV.NXT reaches it. */
+  heldFinSeq: number | undefined = undefined;
   /** Received data that no transmitted segment has acknowledged yet. */
   ackPending = false;
+  /** An ACK is to go out when the segment being handled is finished (output after input). */
+  ackDue = false;
+  /** Our FIN is to go out (or out again) when the segment being handled is finished. */
+  finDue = false;
+
   /** A window report could not be sent for want of ARP; re-sent when ARP resolves. */
   windowUpdatePending = false;
 
   // ---- timers: absolute deadlines in ms, undefined = not running ------------------------
+  // Which may run together: rtxAt, idleAt, persistAt and swsAt belong to a connection that
+  // can still send (ESTABLISHED, CLOSE_WAIT; rtxAt also in the handshake and until our FIN
+  // is acknowledged) and may run at once — except swsAt, which only runs with nothing in
+  // flight, so never with rtxAt. finWait2At and timeWaitAt each run alone: entering
+  // FIN_WAIT_2 or TIME_WAIT has stopped every other timer (docs/tcp-states.md).
+  /** Retransmission (RFC 6298, or µTasker's fixed timers). */
   rtxAt: number | undefined = undefined;
+  /** Idle timeout of the application (fnTCP_IdleTimeout). */
   idleAt: number | undefined = undefined;
-  /** FIN_WAIT_2 limit or TIME_WAIT end. */
-  stateAt: number | undefined = undefined;
+  /** FIN_WAIT_2 limit (TCP_FIN_WAIT_2_TIMEOUT), restarted by data from the partner. */
+  finWait2At: number | undefined = undefined;
+  /** End of TIME_WAIT (2 × MSL). */
+  timeWaitAt: number | undefined = undefined;
   /** Zero-window persist timer. */
   persistAt: number | undefined = undefined;
   persistBackoff = 0;
@@ -144,7 +164,9 @@ export class TcpSocket {
     this.irs = this.rcvNxt = 0;
     this.rcvAdvEdge = undefined;
     this.finReceived = this.ackPending = this.windowUpdatePending = this.closeReported = false;
+    this.ackDue = this.finDue = false;
     this.reassembly?.clear();
+    this.heldFinSeq = undefined;
     this.stopTimers();
     this.retriesLeft = this.rtxCount = 0;
     this.rto.reset();
@@ -154,14 +176,14 @@ export class TcpSocket {
   }
 
   stopTimers(): void {
-    this.rtxAt = this.idleAt = this.stateAt = this.persistAt = this.swsAt = undefined;
+    this.rtxAt = this.idleAt = this.finWait2At = this.timeWaitAt = this.persistAt = this.swsAt = undefined;
     this.persistBackoff = 0;
   }
 
   /** Back to FREE, as fnReleaseTCP_Socket leaves it. */
   release(): void {
     this.clearConnection();
-    this.state = TcpState.Free;
+    this.setState(TcpState.Free);
     this.listener = null;
     this.tos = 0;
     this.idleTimeoutS = 0;
@@ -174,7 +196,8 @@ export class TcpSocket {
 
   /** Earliest running deadline, or undefined. */
   nextDeadline(): number | undefined {
-    return earlier(earlier(earlier(this.rtxAt, this.idleAt), earlier(this.stateAt, this.persistAt)), this.swsAt);
+    const closing = earlier(this.finWait2At, this.timeWaitAt);
+    return earlier(earlier(earlier(this.rtxAt, this.idleAt), earlier(closing, this.persistAt)), this.swsAt);
   }
 }
 

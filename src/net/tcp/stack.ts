@@ -11,7 +11,7 @@ import { Counters } from '../counters.js';
 import { TCP_ACK, TCP_PSH } from '../wire/tcp.js';
 import { ensureTx, sendBuffered } from './buffered.js';
 import { resolveTcpConfig, type TcpConfig } from './config.js';
-import { TcpCore, type TcpObserver, type TcpScheduler } from './core.js';
+import { CONNECTION_GONE, TcpCore, type TcpObserver, type TcpScheduler } from './core.js';
 import { tcpInput, type TcpIpInput } from './input.js';
 import { SEND_NO_ARP_ENTRY, type TcpNetwork } from './network.js';
 import { findConnection, freePort } from './pool.js';
@@ -70,7 +70,7 @@ export class TcpStack {
     const s = this.core.sockets.find((x) => x.state === TcpState.Free);
     if (s === undefined) return TcpError.NoSocketFree;
     s.release();
-    s.state = TcpState.Reserved;
+    s.setState(TcpState.Reserved);
     s.listener = listener;
     s.tos = tos;
     s.idleTimeoutS = idleTimeoutS;
@@ -93,7 +93,7 @@ export class TcpStack {
       const localPort = port !== 0 ? port : s.localPort;
       if (localPort === 0) return TcpError.SocketStateInvalid;
       s.clearConnection();
-      s.state = TcpState.Listen;
+      s.setState(TcpState.Listen);
       s.localPort = localPort;
       this.setWindow(s, maxWindow);
       return socket;
@@ -106,11 +106,16 @@ export class TcpStack {
       if (!isUnicastAddress(remote) || !isU16(remotePort) || remotePort === 0 || !isU16(localPort) || !isU16(maxWindow)) {
         return TcpError.SocketStateInvalid;
       }
-      if (!this.reuseForConnect(s)) return TcpError.SocketStateInvalid;
+      const reuse = s.state === TcpState.FinWait2 || s.state === TcpState.TimeWait;
+      if (reuse ? !this.config.reuseTimeWaitSockets : (s.state & CONNECT_ALLOWED) === 0 || s.state > TcpState.Listen) {
+        return TcpError.SocketStateInvalid;
+      }
+      // Every check comes before the old connection is given up: a refused connect changes nothing.
       const port = localPort !== 0 ? localPort : freePort(this.core);
       if (port === 0) return TcpError.NoFreePortsAvailable;
       const other = findConnection(this.core, remote >>> 0, remotePort, port);
       if (other !== undefined && other !== s) return TcpError.SocketStateInvalid;
+      if (reuse && !this.closeForReuse(s)) return TcpError.SocketStateInvalid;
       this.startConnect(s, remote >>> 0, remotePort, port, maxWindow);
       return socket;
     });
@@ -123,14 +128,16 @@ export class TcpStack {
 
   /**
    * fnSendTCP without the 20 reserved header bytes: sends `payload` as one segment at
-   * SND.NXT. Returns the frame length, 0 when not sent, NO_ARP_ENTRY (the data then counts
-   * as sent and is asked for again with TCP_EVENT_REGENERATE after ARP), or an error code.
+   * SND.NXT. Returns the frame length, 0 when not sent (too big for a frame), NO_ARP_ENTRY
+   * (the data then counts as sent and is asked for again with TCP_EVENT_REGENERATE after
+   * ARP), or SOCKET_STATE_INVALID outside ESTABLISHED and CLOSE_WAIT — so also once our FIN
+   * has been sent.
    */
   send(socket: number, payload: Uint8Array, flags = 0): number {
     return this.withSocket(socket, (s) => {
       if (!isBytes(payload) || !isU8(flags)) return TcpError.SocketStateInvalid;
       if (s.state !== TcpState.Established && s.state !== TcpState.CloseWait) return TcpError.SocketStateInvalid;
-      if (s.finSent || payload.length > this.core.out.maxPayload()) return 0;
+      if (payload.length > this.core.out.maxPayload()) return 0;
       return this.sendSimple(s, payload, flags);
     });
   }
@@ -173,7 +180,7 @@ export class TcpStack {
       if (!isU16(window)) return TcpError.SocketStateInvalid;
       s.rcvWindow = window;
       if (s.state !== TcpState.Established) return TcpError.SocketStateInvalid;
-      const r = this.core.sendAck(s);
+      const r = this.core.sendAckNow(s);
       if (r === SEND_NO_ARP_ENTRY) s.windowUpdatePending = true;
       return r;
     });
@@ -293,18 +300,15 @@ export class TcpStack {
   }
 
   /**
-   * µTasker's connect state test, with REUSE_TIME_WAIT_SOCKETS: a FIN_WAIT_2 or TIME_WAIT
-   * socket is forced to CLOSED first (TCP_EVENT_CLOSED only from FIN_WAIT_2, since
-   * TIME_WAIT already reported it); nothing is sent to the old peer.
+   * REUSE_TIME_WAIT_SOCKETS for fnTCP_Connect: the FIN_WAIT_2 or TIME_WAIT socket is forced
+   * to CLOSED (TCP_EVENT_CLOSED only from FIN_WAIT_2, since TIME_WAIT already reported it);
+   * nothing is sent to the old peer. False when the listener took the socket elsewhere.
    */
-  private reuseForConnect(s: TcpSocket): boolean {
-    if (s.state === TcpState.FinWait2 || s.state === TcpState.TimeWait) {
-      if (!this.config.reuseTimeWaitSockets) return false;
-      const fromFinWait2 = s.state === TcpState.FinWait2;
-      this.core.endConnection(s, TcpState.Closed);
-      if (fromFinWait2) this.core.notifyPeer(s, TcpEvent.Closed);
-    }
-    return (s.state & CONNECT_ALLOWED) !== 0 && s.state <= TcpState.Listen;
+  private closeForReuse(s: TcpSocket): boolean {
+    const fromFinWait2 = s.state === TcpState.FinWait2;
+    this.core.endConnection(s, TcpState.Closed);
+    if (!fromFinWait2) return true;
+    return this.core.notifyPeer(s, TcpEvent.Closed) !== CONNECTION_GONE;
   }
 
   private startConnect(s: TcpSocket, remote: number, remotePort: number, localPort: number, maxWindow: number): void {
@@ -317,7 +321,7 @@ export class TcpStack {
     s.iss = core.newIss(s);
     s.sndUna = s.blockStart = s.iss;
     s.sndNxt = s.sndMax = seqAdd(s.iss, 1);
-    s.state = TcpState.SynSent;
+    s.setState(TcpState.SynSent);
     s.retriesLeft = this.config.retries;
     s.rtxCount = 0;
     s.rtt.start(s.sndMax, core.now());

@@ -1,20 +1,20 @@
 /**
  * The TCP task ('T', µTasker's fnTaskTCP): reads its queue; a timer message runs the
  * deadline processing, a message from the ARP task reports whether a peer's MAC address
- * was resolved for one of our sockets (spec §9.2).
+ * was resolved for one of our sockets (docs/tcp-states.md, "ARP results").
  */
 import { resendAfterArp } from './buffered.js';
 import type { TcpCore } from './core.js';
-import { ARP_RESULT_FAILED, ARP_RESULT_SUCCESS } from './network.js';
+import { MESSAGE_HEADER_LENGTH, MessageField, MessageSource } from '../../sched/message.js';
+import { TASK_ARP } from '../tasks.js';
+import { ARP_RESOLUTION_FAILED, ARP_RESOLUTION_SUCCESS } from './network.js';
 import { seqDiff } from './seq.js';
 import type { TcpSocket } from './socket.js';
 import { processTimers } from './timers.js';
 import { TcpEvent, TcpState } from './types.js';
 
-const HEADER = 5;
-const SOURCE_TIMER = 0x00;
-const SOURCE_INTERRUPT = 0x01;
-const TASK_ARP = 'A'.charCodeAt(0);
+const HEADER = MESSAGE_HEADER_LENGTH;
+const FROM_ARP = TASK_ARP.charCodeAt(0);
 /** Messages handled per run; the queue is small (MEDIUM_QUEUE), this only bounds the loop. */
 const MAX_MESSAGES = 64;
 
@@ -29,18 +29,18 @@ const msg = new Uint8Array(HEADER + 8);
 export function runTcpTask(core: TcpCore, ctx: TcpTaskContext): void {
   for (let i = 0; i < MAX_MESSAGES; i++) {
     if (core.scheduler.read(ctx.queue, msg, HEADER) < HEADER) break;
-    const source = msg[3];
-    if (source === SOURCE_TIMER) {
+    const source = msg[MessageField.SourceTask];
+    if (source === MessageSource.Timer) {
       core.timerFired();
       processTimers(core);
       continue;
     }
-    if (source === SOURCE_INTERRUPT) continue;
-    const length = msg[4];
+    if (source === MessageSource.Interrupt) continue;
+    const length = msg[MessageField.Length];
     const got = length > 0 ? core.scheduler.read(ctx.queue, msg.subarray(HEADER), Math.min(length, 8)) : 0;
     // Content longer than we look at is skipped so the next header is read in step.
     if (length > 8) skip(core, ctx.queue, length - 8);
-    if (source === TASK_ARP && got >= 2) arpResult(core, msg[HEADER], got >= 3 ? (msg[HEADER + 1] << 8) | msg[HEADER + 2] : msg[HEADER + 1]);
+    if (source === FROM_ARP && got >= 2) arpResult(core, msg[HEADER], got >= 3 ? (msg[HEADER + 1] << 8) | msg[HEADER + 2] : msg[HEADER + 1]);
     else core.counters.inc('tcp.task.unknown-messages');
   }
   core.syncTimer();
@@ -56,15 +56,15 @@ export function arpResult(core: TcpCore, result: number, socket: number): void {
   if (socket === core.config.sockets) {
     const pending = core.out.pendingReset;
     core.out.pendingReset = undefined;
-    if (pending !== undefined && result === ARP_RESULT_SUCCESS) core.out.sendReset(pending);
+    if (pending !== undefined && result === ARP_RESOLUTION_SUCCESS) core.out.sendReset(pending);
     return;
   }
   const s = core.sockets[socket];
   if (s === undefined || s.state <= TcpState.Listen) return;
-  if (result === ARP_RESULT_SUCCESS) {
+  if (result === ARP_RESOLUTION_SUCCESS) {
     core.counters.inc('tcp.arp-resolved');
     resendAfterResolution(core, s);
-  } else if (result === ARP_RESULT_FAILED) {
+  } else if (result === ARP_RESOLUTION_FAILED) {
     core.counters.inc('tcp.arp-failed');
     core.notifyPeer(s, TcpEvent.ArpResolutionFailed);
   }
@@ -113,6 +113,6 @@ function resendData(core: TcpCore, s: TcpSocket): void {
   }
   if (s.windowUpdatePending || s.ackPending) {
     s.windowUpdatePending = false;
-    core.sendAck(s);
+    core.sendAckNow(s);
   }
 }

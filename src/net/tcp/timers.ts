@@ -4,7 +4,7 @@
  * FIN_WAIT_2 limit, end of TIME_WAIT, zero-window persist, silly-window override.
  */
 import { forceSend, onBufferedTimeout, sendWindowProbe, startPersist } from './buffered.js';
-import type { TcpCore } from './core.js';
+import { CONNECTION_GONE, type TcpCore } from './core.js';
 import { seqDiff } from './seq.js';
 import type { TcpSocket } from './socket.js';
 import { TcpEvent, TcpState } from './types.js';
@@ -19,15 +19,13 @@ export function processTimers(core: TcpCore): void {
   for (const s of core.sockets) {
     const next = s.nextDeadline();
     if (next === undefined || next > now) continue;
-    const gen = s.generation;
-    if (due(s.persistAt, now)) onPersist(core, s);
-    if (s.generation !== gen) continue;
-    if (due(s.idleAt, now)) onIdle(core, s);
-    if (s.generation !== gen) continue;
-    if (due(s.rtxAt, now)) onRetransmitTimer(core, s);
-    if (s.generation !== gen) continue;
-    if (due(s.stateAt, now)) onStateTimer(core, s);
-    if (s.generation !== gen) continue;
+    // Each handler answers whether the connection goes on (false: it ended, or its
+    // listener gave the socket up); the socket's later deadlines then belong to nobody.
+    if (due(s.persistAt, now) && !onPersist(core, s)) continue;
+    if (due(s.idleAt, now) && !onIdle(core, s)) continue;
+    if (due(s.rtxAt, now) && !onRetransmitTimer(core, s)) continue;
+    if (due(s.finWait2At, now) && !onFinWait2Limit(core, s)) continue;
+    if (due(s.timeWaitAt, now) && !onTimeWaitEnd(core, s)) continue;
     if (due(s.swsAt, now)) {
       s.swsAt = undefined;
       forceSend(core, s);
@@ -36,46 +34,42 @@ export function processTimers(core: TcpCore): void {
 }
 
 /** Zero-window persist: buffered sockets probe by themselves, simple ones get TCP_WINDOW_PROBE. */
-function onPersist(core: TcpCore, s: TcpSocket): void {
+function onPersist(core: TcpCore, s: TcpSocket): boolean {
   s.persistAt = undefined;
-  if ((s.state !== TcpState.Established && s.state !== TcpState.CloseWait) || s.sndWnd !== 0) return;
+  if ((s.state !== TcpState.Established && s.state !== TcpState.CloseWait) || s.sndWnd !== 0) return true;
   s.persistBackoff++;
-  if (s.tx !== undefined) {
-    sendWindowProbe(core, s);
-  } else {
-    const gen = s.generation;
-    core.notifyPeer(s, TcpEvent.WindowProbe);
-    if (s.generation !== gen) return;
-  }
+  if (s.tx !== undefined) sendWindowProbe(core, s);
+  else if (core.notifyPeer(s, TcpEvent.WindowProbe) === CONNECTION_GONE) return false;
   if (s.sndWnd === 0) startPersist(core, s);
+  return true;
 }
 
 /**
  * Idle timeout (fnGetTCP_Socket / fnTCP_IdleTimeout): the stack closes the connection
  * (FIN, or FIN after the outstanding data) and tells the listener TCP_EVENT_CLOSE.
  */
-function onIdle(core: TcpCore, s: TcpSocket): void {
+function onIdle(core: TcpCore, s: TcpSocket): boolean {
   s.idleAt = undefined;
-  if (s.state !== TcpState.Established && s.state !== TcpState.CloseWait) return;
+  if (s.state !== TcpState.Established && s.state !== TcpState.CloseWait) return true;
   // A close is already under way (fnTCP_close, or an earlier expiry, while data was still
   // unacknowledged): its FIN follows that data and the retransmission timer bounds the
   // wait, so there is nothing to close and nothing new to report.
-  if (s.closePending) return;
+  if (s.closePending) return true;
   core.counters.inc('tcp.idle-timeouts');
   core.close(s);
   // In CLOSE_WAIT the application already had TCP_EVENT_CLOSE (the peer's FIN); it is not repeated.
-  if (s.closeReported) return;
+  if (s.closeReported) return true;
   s.closeReported = true;
-  core.notifyPeer(s, TcpEvent.Close);
+  return core.notifyPeer(s, TcpEvent.Close) !== CONNECTION_GONE;
 }
 
-function onRetransmitTimer(core: TcpCore, s: TcpSocket): void {
+function onRetransmitTimer(core: TcpCore, s: TcpSocket): boolean {
   s.rtxAt = undefined;
-  if (!needsRetransmission(s)) return;
+  if (!needsRetransmission(s)) return true;
   if (s.retriesLeft <= 0) {
     core.counters.inc('tcp.timeouts');
     core.abort(s, true);
-    return;
+    return false;
   }
   s.retriesLeft--;
   s.rtxCount++;
@@ -85,27 +79,25 @@ function onRetransmitTimer(core: TcpCore, s: TcpSocket): void {
       countRetransmission(core, s);
       core.sendSyn(s);
       core.armRetransmit(s);
-      return;
+      return true;
     case TcpState.SynReceived:
       countRetransmission(core, s);
       core.sendSynAck(s);
       core.armRetransmit(s);
-      return;
+      return true;
     case TcpState.Established:
     case TcpState.CloseWait:
       countRetransmission(core, s);
-      if (s.tx !== undefined) onBufferedTimeout(core, s);
-      else regenerate(core, s);
-      return;
+      return s.tx !== undefined ? onBufferedTimeout(core, s) : regenerate(core, s);
     case TcpState.FinWait1:
     case TcpState.Closing:
     case TcpState.LastAck:
       countRetransmission(core, s);
       core.sendFin(s);
       core.armRetransmit(s);
-      return;
+      return true;
     default:
-      return;
+      return true;
   }
 }
 
@@ -135,30 +127,37 @@ function countRetransmission(core: TcpCore, s: TcpSocket): void {
 /**
  * Simple TCP keeps no copy of its data: SND.NXT goes back to the start of the
  * application's unacknowledged block and TCP_EVENT_REGENERATE asks for those bytes again
- * (µTasker spec §6.4). A zero answer means the application cannot: the connection is aborted.
+ * (docs/tcp-states.md, "Simple TCP and regeneration"). A zero answer means the application cannot: the connection is aborted.
+ * Also used when a zero window reopens while a block is outstanding (input-synchronized.ts).
  */
-function regenerate(core: TcpCore, s: TcpSocket): void {
+export function regenerate(core: TcpCore, s: TcpSocket): boolean {
   const length = seqDiff(s.sndMax, s.blockStart);
   s.sndNxt = s.blockStart;
-  const gen = s.generation;
   s.inRegenerate = true;
   const answer = core.notify(s, TcpEvent.Regenerate, null, length);
   s.inRegenerate = false;
-  if (s.generation !== gen) return;
+  if (answer === CONNECTION_GONE) return false;
   if (answer === 0) {
     core.abort(s, true);
-    return;
+    return false;
   }
   core.armRetransmit(s);
+  return true;
 }
 
-/** FIN_WAIT_2 gave up waiting for the peer's FIN (seed 7), or TIME_WAIT is over. */
-function onStateTimer(core: TcpCore, s: TcpSocket): void {
-  s.stateAt = undefined;
-  if (s.state === TcpState.FinWait2) {
-    core.counters.inc('tcp.fin-wait-2-timeouts');
-    core.abort(s, true);
-  } else if (s.state === TcpState.TimeWait) {
-    core.endConnection(s, TcpState.Closed);
-  }
+/** FIN_WAIT_2 gave up waiting for the partner's FIN: RST and TCP_EVENT_ABORT (docs/tcp-states.md). */
+function onFinWait2Limit(core: TcpCore, s: TcpSocket): boolean {
+  s.finWait2At = undefined;
+  if (s.state !== TcpState.FinWait2) return true;
+  core.counters.inc('tcp.fin-wait-2-timeouts');
+  core.abort(s, true);
+  return false;
+}
+
+/** TIME_WAIT is over: CLOSED, without an event (TCP_EVENT_CLOSED came on entry). */
+function onTimeWaitEnd(core: TcpCore, s: TcpSocket): boolean {
+  s.timeWaitAt = undefined;
+  if (s.state !== TcpState.TimeWait) return true;
+  core.endConnection(s, TcpState.Closed);
+  return false;
 }

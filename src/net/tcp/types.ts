@@ -100,11 +100,6 @@ export function tcpStateName(state: number): string {
   return STATE_NAMES[state] ?? `0x${state.toString(16)}`;
 }
 
-/** States in which the peer's address and our sequence variables mean something. */
-export function isConnectionState(state: TcpState): boolean {
-  return state > TcpState.Listen;
-}
-
 /** States in which both directions are synchronized (RFC 9293: after the handshake). */
 export function isSynchronized(state: TcpState): boolean {
   return state !== TcpState.SynSent && state > TcpState.Listen;
