@@ -81,15 +81,22 @@ static void forget(xsMachine* the, xstcpEthernetBinding* binding)
 		xsForget(binding->onError);
 }
 
-/* Stores options[name] in *slot, remembered, when it is a function (TypeError otherwise). */
-static int rememberCallback(xsMachine* the, xsSlot* slot, const char* name)
+/* Keeps a callback read from the options (undefined: none) alive in *slot. */
+static int rememberCallback(xsMachine* the, xsSlot* slot, xsSlot* value)
 {
-	xsmcGet(xsVar(0), xsArg(0), xsID((char*)name));
-	if (xsmcTypeOf(xsVar(0)) == xsUndefinedType)
+	if (xsmcTypeOf(*value) == xsUndefinedType)
 		return 0;
-	*slot = xsVar(0);
+	*slot = *value;
 	xsRemember(*slot);
 	return 1;
+}
+
+/* Reads options[name] into *value: undefined or a function (TypeError otherwise). */
+static void getCallback(xsMachine* the, xsSlot* value, const char* name)
+{
+	xsmcGet(*value, xsArg(0), xsID((char*)name));
+	if ((xsmcTypeOf(*value) != xsUndefinedType) && !xsmcIsCallable(*value))
+		xsTypeError("Ethernet: %s must be a function", name);
 }
 
 void xs_ethernet_constructor(xsMachine* the)
@@ -102,7 +109,10 @@ void xs_ethernet_constructor(xsMachine* the)
 	uint8_t mac[6];
 	int hasMac = 0;
 
-	xsmcVars(1);
+	xsmcVars(3);
+	/* Throws for an object that is not an Ethernet host object; refuses a second open. */
+	if (xsmcGetHostDataValidate(xsThis, (void*)xs_ethernet_destructor))
+		xsTypeError("Ethernet: already constructed");
 	if ((xsmcArgc < 1) || (xsmcTypeOf(xsArg(0)) != xsReferenceType))
 		xsTypeError("Ethernet: options object required");
 	device[0] = 0;
@@ -131,12 +141,9 @@ void xs_ethernet_constructor(xsMachine* the)
 			xsRangeError("Ethernet: queue must be an integer 1..%d", XSTCP_ETH_MAX_QUEUE);
 		capacity = (uint32_t)value;
 	}
-	xsmcGet(xsVar(0), xsArg(0), xsID("onReadable"));
-	if ((xsmcTypeOf(xsVar(0)) != xsUndefinedType) && !xsmcIsCallable(xsVar(0)))
-		xsTypeError("Ethernet: onReadable must be a function");
-	xsmcGet(xsVar(0), xsArg(0), xsID("onError"));
-	if ((xsmcTypeOf(xsVar(0)) != xsUndefinedType) && !xsmcIsCallable(xsVar(0)))
-		xsTypeError("Ethernet: onError must be a function");
+	/* Every option is read before the device opens: nothing below can throw from JS. */
+	getCallback(the, &xsVar(1), "onReadable");
+	getCallback(the, &xsVar(2), "onError");
 
 	binding = calloc(1, sizeof(*binding));
 	if (!binding)
@@ -168,8 +175,8 @@ void xs_ethernet_constructor(xsMachine* the)
 	}
 	binding->object = xsThis;
 	xsRemember(binding->object);
-	binding->hasCallback = rememberCallback(the, &binding->onReadable, "onReadable");
-	binding->hasErrorCallback = rememberCallback(the, &binding->onError, "onError");
+	binding->hasCallback = rememberCallback(the, &binding->onReadable, &xsVar(1));
+	binding->hasErrorCallback = rememberCallback(the, &binding->onError, &xsVar(2));
 	binding->remembered = 1;
 }
 

@@ -30,6 +30,7 @@ attempt("deviceEmpty", () => new Ethernet({ device: "" }));
 attempt("unknownNative", () => native("xs_no_such_function"));
 attempt("unknownNativeClass", () => Native("xs_no_such_destructor"));
 attempt("foreignThis", () => Ethernet.prototype.write.call({}, new Uint8Array(1)));
+attempt("constructOnForeign", () => native("xs_ethernet_constructor").call({}, { device: "xsbad0" }));
 print(JSON.stringify(results));
 `;
 
@@ -78,6 +79,7 @@ function handle(frame) {
     print(JSON.stringify(log));
   }
 }
+try { native("xs_ethernet_constructor").call(eth, { device: "xseth0" }); log.reconstruct = "no error"; } catch (e) { log.reconstruct = e.message; }
 log.mac = Array.from(new Uint8Array(eth.macAddress));
 log.linkUpAtOpen = eth.linkUp;
 print("ready");
@@ -157,6 +159,7 @@ describe('Ethernet host module: arguments', () => {
       unknownNative: 'TypeError: native: no host function xs_no_such_function',
       unknownNativeClass: 'TypeError: Native: no destructor xs_no_such_destructor',
       foreignThis: expect.stringMatching(/host object/),
+      constructOnForeign: expect.stringMatching(/host object/),
     });
   });
 });
@@ -174,6 +177,7 @@ describeIf(tapMissingReason(), 'Ethernet host module against the Linux kernel', 
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0); // closed: no descriptor left, the loop ends
     const log = JSON.parse(result.stdout.split('\n')[1]);
+    expect(log.reconstruct).toBe('Ethernet: already constructed');
     expect(log.mac).toEqual([2, 0, 0, 0, 0, 2]);
     expect(log.linkUpAtOpen).toBe(true);
     expect(log.thisIsEthernet).toBe(true);
