@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 // Writes manifest.json: the Moddable manifest listing every module of src/ under the
 // specifier "xstcp/<path>", so a Moddable project can include this one and import
-// e.g. "xstcp/stack". `node scripts/manifest.mjs --check` exits 1 when the file is stale.
+// e.g. "xstcp/stack", plus the native Ethernet module "xstcp/ethernet" (targets/) with the
+// driver of each platform that has one. `node scripts/manifest.mjs --check` exits 1 when
+// the file is stale.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
+// XS stack slots the board needs (creation.stack); see README "Moddable" for the measurement.
+const STACK_SLOTS = 1024;
 
 function modules(dir) {
   const out = [];
@@ -17,10 +21,24 @@ function modules(dir) {
   return out.sort();
 }
 
+// The C core every platform links (frame queue, device helpers, the class's host functions).
+const ETHERNET_CORE = ['./targets/common/ethernet_xs', './targets/common/xstcp_ethernet', './targets/common/xstcp_frame_queue'];
+// Per platform: its driver and the glue that wakes the VM (the C files of targets/<platform>).
+const ETHERNET_PLATFORMS = {
+  lin: ['./targets/lin/ethernet_tap', './targets/lin/ethernet_moddable'],
+  esp32: ['./targets/esp32/ethernet_esp32'],
+};
+
 const manifest = {
   include: ['$(MODDABLE)/examples/manifest_base.json'],
+  // What the stack needs of the XS machine (README "Moddable": measured call depth).
+  creation: { stack: STACK_SLOTS },
   modules: Object.fromEntries(modules(join(root, 'src')).map((m) => [`xstcp/${m}`, `./src/${m}`])),
   preload: ['xstcp/*'],
+  platforms: Object.fromEntries(Object.entries(ETHERNET_PLATFORMS).map(([platform, files]) => [
+    platform,
+    { modules: { 'xstcp/ethernet': './targets/common/ethernet', '*': [...ETHERNET_CORE, ...files] } },
+  ])),
 };
 const text = `${JSON.stringify(manifest, null, 2)}\n`;
 const file = join(root, 'manifest.json');
