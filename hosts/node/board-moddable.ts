@@ -68,7 +68,7 @@ export function appConfig(args: BoardArgs): string[] {
 }
 
 /** What the app is built from (relative to the package root). */
-const APP_SOURCES = ['manifest.json', 'moddable', 'src', 'hosts/common', 'hosts/xs/ts/ethernet-mac.ts', 'targets/common', 'targets/lin'];
+const APP_SOURCES = ['manifest.json', 'moddable', 'src', 'hosts/common', 'hosts/sim', 'hosts/xs/ts/ethernet-mac.ts', 'targets/common', 'targets/lin'];
 
 function hashTree(hash: ReturnType<typeof createHash>, root: string, path: string, depth = 0): void {
   const full = join(root, path);
@@ -175,9 +175,10 @@ export interface AppBuild {
  * config module, then the link). Each result is kept as build/moddable/<sources>-<config>.so
  * (results of older sources are removed). A lock directory serialises runs.
  */
-export async function buildModdableApp(root: string, sdk: ModdableSdk, config: readonly string[], debug: boolean): Promise<AppBuild> {
+export async function buildModdableApp(root: string, sdk: ModdableSdk, config: readonly string[], debug: boolean, app = 'moddable'): Promise<AppBuild> {
   const started = Date.now();
-  const cache = join(root, 'build', 'moddable');
+  // Other apps (moddable/scenario) get a cache and tree of their own.
+  const cache = join(root, 'build', app === 'moddable' ? 'moddable' : app.replace(/\//g, '-'));
   const sources = appSourceKey(root, sdk);
   const library = join(cache, `${sources}-${appConfigKey(config)}-${debug ? 'debug' : 'release'}.so`);
   if (existsSync(library)) return { library, built: false, seconds: 0 };
@@ -191,8 +192,8 @@ export async function buildModdableApp(root: string, sdk: ModdableSdk, config: r
       PATH: [join(root, 'moddable', 'tools'), sdk.bin, process.env.PATH ?? ''].join(':'),
     };
     const tree = join(cache, 'tree');
-    const args = [...(debug ? ['-d'] : []), '-m', '-p', 'lin', '-t', 'build', '-o', tree, join(root, 'moddable', 'manifest.json'), ...config];
-    const result = await run(sdk.mcconfig, args, { cwd: join(root, 'moddable'), env });
+    const args = [...(debug ? ['-d'] : []), '-m', '-p', 'lin', '-t', 'build', '-o', tree, join(root, app, 'manifest.json'), ...config];
+    const result = await run(sdk.mcconfig, args, { cwd: join(root, app), env });
     const built = findFile(join(tree, 'bin', 'lin', 'mc', debug ? 'debug' : 'release'), 'mc.so');
     if (result.code !== 0 || built === undefined) throw new Error(`mcconfig failed (exit ${result.code}):\n${result.output.trim()}`);
     for (const name of readdirSync(cache)) {
@@ -206,7 +207,7 @@ export async function buildModdableApp(root: string, sdk: ModdableSdk, config: r
 }
 
 /** A private X display for the simulator: Xvfb picks a free number and tells it on fd 3. */
-function startXvfb(): Promise<{ display: string; process: ChildProcess }> {
+export function startXvfb(): Promise<{ display: string; process: ChildProcess }> {
   return new Promise((resolve, reject) => {
     const xvfb = spawn('Xvfb', ['-displayfd', '3', '-nolisten', 'tcp', '-screen', '0', '640x480x24'], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
     let number = '';
@@ -223,7 +224,7 @@ function startXvfb(): Promise<{ display: string; process: ChildProcess }> {
   });
 }
 
-function stopChild(child: ChildProcess | undefined): Promise<void> {
+export function stopChild(child: ChildProcess | undefined): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const hard = setTimeout(() => child.kill('SIGKILL'), 3000);
