@@ -5,7 +5,11 @@
 import { parseCidr, parseIpv4Address, formatIpv4 } from '../../src/net/wire/ipv4-address.js';
 import { parseMac } from '../../src/net/wire/ethernet.js';
 
-import { BOARD_APPS as APPS, type BoardApp as AppName } from './board.js';
+import { BOARD_APPS as APPS, type BoardApp as AppName, type BoardOptions } from './board.js';
+
+/** Where `xstcp board` runs the board: Node, our XS host, or Moddable's simulator. */
+export const ENGINES = ['node', 'xs', 'moddable'] as const;
+export type Engine = (typeof ENGINES)[number];
 
 export interface BoardArgs {
   command: 'board';
@@ -21,9 +25,15 @@ export interface BoardArgs {
   reuseTimeWait?: boolean;
   trace: boolean;
   pcap?: string;
-  engine: 'node' | 'xs';
+  engine: Engine;
   xsbug?: string;
   memory: boolean;
+}
+
+/** The board's settings that `xstcp board` flags give, as startBoard takes them (every engine). */
+export function boardSettings(args: BoardArgs): Pick<BoardOptions, 'address' | 'netmask' | 'gateway' | 'apps' | 'sockets' | 'mslSeconds' | 'reuseTimeWait'> {
+  const { address, netmask, gateway, apps, sockets, mslSeconds, reuseTimeWait } = args;
+  return { address, netmask, gateway, apps, sockets, mslSeconds, reuseTimeWait };
 }
 
 export interface DemoArgs {
@@ -45,7 +55,7 @@ export type ParseResult = { ok: true; args: CliArgs } | { ok: false; error: stri
 export const USAGE = `usage:
   xstcp board --tap NAME --ip A.B.C.D/N [--gateway A.B.C.D] [--mac 02:00:00:00:00:02]
               [--app http,echo,discard,chargen,ecma419-echo] [--sockets N] [--msl SECONDS]
-              [--reuse-time-wait on|off] [--trace] [--pcap FILE] [--engine node|xs]
+              [--reuse-time-wait on|off] [--trace] [--pcap FILE] [--engine node|xs|moddable]
               [--xsbug HOST[:PORT]] [--memory]
   xstcp demo [--sim] [--once] [--pcap FILE]
   xstcp help`;
@@ -147,8 +157,8 @@ function parseBoard(argv: string[]): ParseResult {
   }
   const engine = flags.get('engine');
   if (engine !== undefined) {
-    if (engine !== 'node' && engine !== 'xs') return fail(`--engine must be node or xs, got '${engine}'`);
-    args.engine = engine;
+    if (!(ENGINES as readonly string[]).includes(engine)) return fail(`--engine must be ${ENGINES.join(', ')}, got '${engine}'`);
+    args.engine = engine as Engine;
   }
   const xsbug = flags.get('xsbug');
   if (xsbug !== undefined) {

@@ -6,7 +6,7 @@
 import { captureMac } from '../common/capture.js';
 import { startBoard } from '../common/board.js';
 import type { MacDriver } from '../../src/host/mac.js';
-import type { BoardArgs } from '../common/cli-args.js';
+import { boardSettings, type BoardArgs } from '../common/cli-args.js';
 import { PcapFile } from './pcap-file.js';
 import { RealClock } from './real-clock.js';
 import { CryptoRandom } from './random.js';
@@ -50,13 +50,7 @@ export function runBoardOnNode(args: BoardArgs): Promise<number> {
       log: (level, message) => {
         if (level !== 'debug') process.stderr.write(`xstcp: ${level}: ${message}\n`);
       },
-      address: args.address,
-      netmask: args.netmask,
-      gateway: args.gateway,
-      apps: args.apps,
-      sockets: args.sockets,
-      mslSeconds: args.mslSeconds,
-      reuseTimeWait: args.reuseTimeWait,
+      ...boardSettings(args),
       trace: args.trace ? (line) => process.stdout.write(`${line}\n`) : undefined,
     });
   } catch (error) {

@@ -5,24 +5,12 @@
  * code is the child's.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, resolve, dirname } from 'node:path';
+import { join } from 'node:path';
 import type { BoardArgs } from '../common/cli-args.js';
-
-/** The package root: where hosts/xs/build.mjs is, walking up from the running script. */
-function packageRoot(): string | undefined {
-  let dir = dirname(resolve(process.argv[1] ?? '.'));
-  for (let i = 0; i < 8; i++) {
-    if (existsSync(join(dir, 'hosts', 'xs', 'build.mjs'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return existsSync(join(process.cwd(), 'hosts', 'xs', 'build.mjs')) ? process.cwd() : undefined;
-}
+import { packageRoot } from './package-root.js';
 
 export async function runBoardOnXs(args: BoardArgs, boardArgv: string[]): Promise<number> {
-  const root = packageRoot();
+  const root = packageRoot(join('hosts', 'xs', 'build.mjs'));
   if (root === undefined) {
     process.stderr.write('xstcp: cannot find hosts/xs (run from the xstcp package)\n');
     return 1;

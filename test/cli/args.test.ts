@@ -18,6 +18,10 @@ describe('xstcp board arguments', () => {
     expect(r).toMatchObject({ ok: true, args: { apps: ['http'], trace: false, engine: 'node' } });
   });
 
+  it.each(['node', 'xs', 'moddable'])('accepts --engine %s', (engine) => {
+    expect(board('--engine', engine)).toMatchObject({ ok: true, args: { engine } });
+  });
+
   it.each([
     [['board', '--ip', '198.18.0.2/24'], /--tap NAME is required/],
     [['board', '--tap', 'tap0'], /--ip .* is required/],
@@ -31,7 +35,7 @@ describe('xstcp board arguments', () => {
     [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--sockets', 'many'], /whole number/],
     [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--msl', '-1'], /--msl/],
     [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--reuse-time-wait', 'yes'], /on or off/],
-    [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--engine', 'v8'], /node or xs/],
+    [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--engine', 'v8'], /--engine must be node, xs, moddable, got 'v8'/],
     [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--bogus'], /unknown option --bogus/],
     [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--trace=yes'], /takes no value/],
     [['board', '--tap', 'tap0', '--tap', 'tap1', '--ip', '198.18.0.2/24'], /given twice/],

@@ -228,13 +228,18 @@ export class BoardProcess {
 }
 
 /** Starts a board in `netns` and waits for `ready`. */
-/** The engine boards run on: node, or xs when XSTCP_INTEROP_ENGINE=xs (test/interop/xs-engine.test.ts). */
-export function interopEngine(): 'node' | 'xs' {
-  return process.env.XSTCP_INTEROP_ENGINE === 'xs' ? 'xs' : 'node';
+/**
+ * The engine boards run on: node, or what XSTCP_INTEROP_ENGINE names (xs:
+ * test/interop/xs-engine.test.ts, moddable: test/moddable/interop.test.ts).
+ */
+export function interopEngine(): 'node' | 'xs' | 'moddable' {
+  const engine = process.env.XSTCP_INTEROP_ENGINE;
+  return engine === 'xs' || engine === 'moddable' ? engine : 'node';
 }
 
 function engineArgs(): string[] {
-  return interopEngine() === 'xs' ? ['--engine', 'xs'] : [];
+  const engine = interopEngine();
+  return engine === 'node' ? [] : ['--engine', engine];
 }
 
 export async function startBoard(netns: string, extraArgs: string[], limitMs = 120000): Promise<BoardProcess> {

@@ -1,0 +1,2 @@
+/** "xstcp/src/stack", what hosts/ imports relatively, is the library module "xstcp/stack". */
+export * from 'xstcp/stack';
