@@ -2,7 +2,7 @@
  * The firmware core's board interface (targets/firmware/fw_board.h) on the Nucleo-F767ZI:
  * the USART3 console (ST-LINK virtual COM port, 115200 8N1) with interrupt-driven input,
  * the SysTick clock, sleep on `wfi`, the configuration line from the flash config block,
- * the hardware RNG, and a reset as the exit.
+ * the hardware RNG, and a reset (or a halt on an error) as the exit.
  */
 #include <string.h>
 #include "stm32f7_regs.h"
@@ -94,10 +94,20 @@ int fwBoardEventsPending(void)
 	return gRxTail != gRxHead;
 }
 
+/*
+ * Exit 0 (the `stop` command) resets the board, which boots again into the same
+ * configuration; any other status halts with the message on the console, so that a bad
+ * configuration is read once instead of in a reset loop.
+ */
 void fwExit(int code)
 {
-	stm32ConsolePrintHex("xstcp: exit ", (uint32_t)code);
-	__asm volatile("dsb" ::: "memory");
+	if (code != 0) {
+		stm32ConsolePrintHex("xstcp: exit status ", (uint32_t)code);
+		stm32Halt("xstcp: halted (fix the configuration block and reset)");
+	}
+	while (!(USART3_ISR & USART_ISR_TC)) {
+	}
+	STM32_DSB();
 	SCB_AIRCR = SCB_AIRCR_RESET;
 	for (;;) {
 	}
