@@ -233,7 +233,7 @@ static int stm32Open(xstcpEthernet *eth, const char *device, char *error, size_t
 	macWrite(&ETH_MACFFR, 0);
 	macWrite(&ETH_MACFCR, 0);
 	/* 100 Mbit/s full duplex until the PHY reports what it negotiated (service/linkUp). */
-	macWrite(&ETH_MACCR, ETH_MACCR_FES | ETH_MACCR_DM);
+	macWrite(&ETH_MACCR, ETH_MACCR | ETH_MACCR_FES | ETH_MACCR_DM); /* keeps the reserved bit 15 */
 	ETH_MACIMR = ETH_MACIMR_PMTIM | ETH_MACIMR_TSTIM;
 	ETH_MMCRIMR = ETH_MMCRIMR_ALL;
 	ETH_MMCTIMR = ETH_MMCTIMR_ALL;

@@ -2,8 +2,8 @@
  * Reset and the vector table of the Nucleo-F767ZI image. Reset enables the FPU (the image is
  * built for the hard-float ABI, so nothing else may run first), copies .data from flash,
  * zeroes .bss, brings the chip up (stm32_system.c), runs the constructors and
- * enters main(). Every interrupt without a handler of its own lands in one default handler
- * that reports the exception number on the console and halts.
+ * enters main(). Faults report their status registers and the faulting pc on the console;
+ * every other exception without a handler of its own reports its number; both halt.
  */
 #include <stdint.h>
 #include "stm32f7_regs.h"
@@ -19,6 +19,7 @@ extern int main(void);
 void Reset_Handler(void) __attribute__((noreturn));
 void Default_Handler(void);
 void HardFault_Handler(void);
+void faultReport(const uint32_t *frame);
 void SysTick_Handler(void);
 void ETH_IRQHandler(void);
 void USART3_IRQHandler(void);
@@ -27,9 +28,9 @@ typedef void (*VectorEntry)(void);
 
 /* 16 system exceptions + the part's interrupts; unnamed slots take the default handler. */
 #define VECTOR_COUNT (16 + STM32_IRQ_COUNT)
-#define SYSTEM_VECTORS(handler) \
-	[2] = handler, [4] = handler, [5] = handler, [6] = handler, [11] = handler, \
-	[12] = handler, [14] = handler
+#define SYSTEM_VECTORS(fault, other) \
+	[2] = other, [3] = fault, [4] = fault, [5] = fault, [6] = fault, [11] = other, \
+	[12] = other, [14] = other
 #define RANGE_ALL [16 ... (VECTOR_COUNT - 1)] = Default_Handler
 
 /* The catch-all range is overridden by the named slots below it, on purpose. */
@@ -39,8 +40,7 @@ __attribute__((section(".xstcp_vectors"), used))
 const VectorEntry gStm32Vectors[VECTOR_COUNT] = {
 	[0] = (VectorEntry)&__xstcp_stack_top,
 	[1] = Reset_Handler,
-	SYSTEM_VECTORS(Default_Handler),
-	[3] = HardFault_Handler,
+	SYSTEM_VECTORS(HardFault_Handler, Default_Handler),
 	[15] = SysTick_Handler,
 	RANGE_ALL,
 	[16 + STM32_IRQ_USART3] = USART3_IRQHandler,
@@ -84,11 +84,26 @@ void Default_Handler(void)
 	stm32Halt("halted");
 }
 
-void HardFault_Handler(void)
+/* Hard, memory-management, bus and usage faults: the status registers and the faulting pc. */
+void faultReport(const uint32_t *frame)
 {
-	stm32ConsolePrintHex("hard fault HFSR ", SCB_HFSR);
+	stm32ConsolePrintHex("fault: exception ", activeException());
 	stm32ConsolePrintHex("CFSR ", SCB_CFSR);
+	stm32ConsolePrintHex("HFSR ", SCB_HFSR);
 	stm32ConsolePrintHex("BFAR ", SCB_BFAR);
 	stm32ConsolePrintHex("MMFAR ", SCB_MMFAR);
+	stm32ConsolePrintHex("pc ", frame[6]);
+	stm32ConsolePrintHex("lr ", frame[5]);
 	stm32Halt("halted");
+}
+
+/* The stacked frame is on whichever stack was in use: bit 2 of EXC_RETURN says which. */
+__attribute__((naked)) void HardFault_Handler(void)
+{
+	__asm volatile(
+		"tst lr, #4\n\t"
+		"ite eq\n\t"
+		"mrseq r0, msp\n\t"
+		"mrsne r0, psp\n\t"
+		"b faultReport\n\t");
 }
