@@ -25,8 +25,8 @@ void stm32GpioAlternate(uint32_t port, uint32_t pin, uint32_t function);
 void stm32Halt(const char *why) __attribute__((noreturn));
 
 /*
- * Bounded busy-wait: 1 once (*reg & mask) == expected, 0 after about `milliseconds`
- * (SysTick once it runs; before that a loop count sized for the 16 MHz reset clock).
+ * Bounded busy-wait on the cycle counter: 1 once (*reg & mask) == expected, 0 after about
+ * `milliseconds`. Usable before SysTick runs and with interrupts masked.
  */
 int stm32WaitRegister(volatile uint32_t *reg, uint32_t mask, uint32_t expected, uint32_t milliseconds);
 void stm32DelayMilliseconds(uint32_t milliseconds);

@@ -23,29 +23,34 @@ uint32_t stm32Milliseconds(void)
 	return gMilliseconds;
 }
 
+/* CPU cycles per millisecond: the 16 MHz HSI out of reset, the PLL's 216 MHz after clockTreeInit. */
+static uint32_t gCyclesPerMillisecond = 16000u;
+
+static void cycleCounterInit(void)
+{
+	DEMCR |= DEMCR_TRCENA;
+	DWT_LAR = DWT_LAR_UNLOCK;
+	DWT_CYCCNT = 0;
+	DWT_CTRL |= DWT_CTRL_CYCCNTENA;
+}
+
+/* Counts cycles, not SysTick interrupts, so it also bounds waits made with interrupts masked. */
 int stm32WaitRegister(volatile uint32_t *reg, uint32_t mask, uint32_t expected, uint32_t milliseconds)
 {
-	if (SYSTICK_CTRL & SYSTICK_CTRL_ENABLE) {
-		uint32_t start = gMilliseconds;
-		while ((*reg & mask) != expected) {
-			if (gMilliseconds - start > milliseconds)
-				return 0;
-		}
-		return 1;
+	uint32_t start = DWT_CYCCNT;
+	uint32_t limit = milliseconds * gCyclesPerMillisecond; /* waits stay far below the 19 s wrap */
+	while ((*reg & mask) != expected) {
+		if (DWT_CYCCNT - start > limit)
+			return (*reg & mask) == expected;
 	}
-	/* Before SysTick: the loop is at least 4 cycles of the 16 MHz HSI per round. */
-	for (uint32_t rounds = milliseconds * 4000u; rounds; rounds--) {
-		if ((*reg & mask) == expected)
-			return 1;
-	}
-	return (*reg & mask) == expected;
+	return 1;
 }
 
 void stm32DelayMilliseconds(uint32_t milliseconds)
 {
-	uint32_t start = gMilliseconds;
-	while (gMilliseconds - start < milliseconds)
-		__asm volatile("wfi");
+	uint32_t start = DWT_CYCCNT;
+	while (DWT_CYCCNT - start < milliseconds * gCyclesPerMillisecond) {
+	}
 }
 
 static void clockTreeInit(void)
@@ -76,12 +81,13 @@ static void clockTreeInit(void)
 	if ((FLASH_ACR & FLASH_ACR_LATENCY_MASK) != 7u)
 		stm32Halt("flash latency not taken");
 
-	RCC_CFGR = (RCC_CFGR & ~(0xFFu << 4)) | RCC_CFGR_HPRE_DIV1 | RCC_CFGR_PPRE1_DIV4 | RCC_CFGR_PPRE2_DIV2;
+	RCC_CFGR = (RCC_CFGR & ~(0xFFFu << 4)) | RCC_CFGR_HPRE_DIV1 | RCC_CFGR_PPRE1_DIV4 | RCC_CFGR_PPRE2_DIV2;
 	if (!stm32WaitRegister(&RCC_CR, RCC_CR_PLLRDY, RCC_CR_PLLRDY, 100))
 		stm32Halt("PLL not locked");
 	RCC_CFGR = (RCC_CFGR & ~RCC_CFGR_SW_MASK) | RCC_CFGR_SW_PLL;
 	if (!stm32WaitRegister(&RCC_CFGR, RCC_CFGR_SWS_MASK, RCC_CFGR_SWS_PLL, 100))
 		stm32Halt("PLL not selected");
+	gCyclesPerMillisecond = STM32_SYSCLK_HZ / 1000u;
 }
 
 /*
@@ -198,6 +204,7 @@ void stm32Halt(const char *why)
 void stm32SystemInit(void)
 {
 	SCB_SHCSR |= SCB_SHCSR_FAULTS_ENABLE;
+	cycleCounterInit();
 	consoleInit(16000000u); /* HSI, the reset clock; APB1 undivided */
 	clockTreeInit();
 	consoleInit(STM32_PCLK1_HZ);
