@@ -9,6 +9,7 @@ import { measure, row } from './harness.js';
 import { runSimBenchmarks } from './sim.js';
 import { runXsBenchmarks } from './xs.js';
 import { runTapBenchmarks } from './tap.js';
+import { runFirmwareBenchmarks } from './firmware.js';
 
 const PAYLOAD = 1460;
 const ITER = 20_000;
@@ -58,5 +59,5 @@ function codecBenchmarks(): string[] {
   return ['| benchmark | median | ratio |', '|---|---|---|', row(naive), row(sum, naive), row(parse, naive), row(emit, naive)];
 }
 
-const lines = [...codecBenchmarks(), '', ...runSimBenchmarks(), '', ...runXsBenchmarks(), '', ...(await runTapBenchmarks())];
+const lines = [...codecBenchmarks(), '', ...runSimBenchmarks(), '', ...runXsBenchmarks(), '', ...(await runTapBenchmarks()), '', ...(await runFirmwareBenchmarks())];
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -19,6 +19,15 @@ function ip(...args: string[]): void {
   if (r.status !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr}`);
 }
 
+/** Namespace `ns` holding TAP device tap0 with the kernel at 198.18.0.1/24 (bench/firmware.ts uses it too). */
+export function benchNamespace(ns: string): void {
+  ip('netns', 'add', ns);
+  ip('-n', ns, 'link', 'set', 'lo', 'up');
+  ip('-n', ns, 'tuntap', 'add', 'dev', 'tap0', 'mode', 'tap');
+  ip('-n', ns, 'addr', 'add', '198.18.0.1/24', 'dev', 'tap0');
+  ip('-n', ns, 'link', 'set', 'tap0', 'up');
+}
+
 function curlSeconds(url: string): number {
   const r = spawnSync('ip', ['netns', 'exec', NS, 'curl', '-sS', '-m', '120', '-o', '/dev/null', '-w', '%{time_total} %{size_download}', url], { encoding: 'utf8' });
   const [seconds, size] = r.stdout.trim().split(' ').map(Number);
@@ -73,11 +82,7 @@ export async function runTapBenchmarks(): Promise<string[]> {
   if (process.getuid?.() !== 0 || !existsSync('/dev/net/tun')) return ['(TAP benchmarks skipped: they need root and /dev/net/tun)'];
   if (spawnSync('curl', ['--version'], { stdio: 'ignore' }).status !== 0) return ['(TAP benchmarks skipped: curl is missing)'];
   try {
-    ip('netns', 'add', NS);
-    ip('-n', NS, 'link', 'set', 'lo', 'up');
-    ip('-n', NS, 'tuntap', 'add', 'dev', 'tap0', 'mode', 'tap');
-    ip('-n', NS, 'addr', 'add', '198.18.0.1/24', 'dev', 'tap0');
-    ip('-n', NS, 'link', 'set', 'tap0', 'up');
+    benchNamespace(NS);
     const kernel = await kernelRate();
     const node = await boardRate('node');
     const xs = await boardRate('xs');

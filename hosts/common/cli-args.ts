@@ -21,7 +21,7 @@ export interface BoardArgs {
   reuseTimeWait?: boolean;
   trace: boolean;
   pcap?: string;
-  engine: 'node' | 'xs';
+  engine: 'node' | 'xs' | 'qemu';
   xsbug?: string;
   memory: boolean;
 }
@@ -45,7 +45,7 @@ export type ParseResult = { ok: true; args: CliArgs } | { ok: false; error: stri
 export const USAGE = `usage:
   xstcp board --tap NAME --ip A.B.C.D/N [--gateway A.B.C.D] [--mac 02:00:00:00:00:02]
               [--app http,echo,discard,chargen] [--sockets N] [--msl SECONDS]
-              [--reuse-time-wait on|off] [--trace] [--pcap FILE] [--engine node|xs]
+              [--reuse-time-wait on|off] [--trace] [--pcap FILE] [--engine node|xs|qemu]
               [--xsbug HOST[:PORT]] [--memory]
   xstcp demo [--sim] [--once] [--pcap FILE]
   xstcp help`;
@@ -147,7 +147,7 @@ function parseBoard(argv: string[]): ParseResult {
   }
   const engine = flags.get('engine');
   if (engine !== undefined) {
-    if (engine !== 'node' && engine !== 'xs') return fail(`--engine must be node or xs, got '${engine}'`);
+    if (engine !== 'node' && engine !== 'xs' && engine !== 'qemu') return fail(`--engine must be node, xs or qemu, got '${engine}'`);
     args.engine = engine;
   }
   const xsbug = flags.get('xsbug');

@@ -10,7 +10,7 @@ import { join, resolve, dirname } from 'node:path';
 import type { BoardArgs } from '../common/cli-args.js';
 
 /** The package root: where hosts/xs/build.mjs is, walking up from the running script. */
-function packageRoot(): string | undefined {
+export function packageRoot(): string | undefined {
   let dir = dirname(resolve(process.argv[1] ?? '.'));
   for (let i = 0; i < 8; i++) {
     if (existsSync(join(dir, 'hosts', 'xs', 'build.mjs'))) return dir;

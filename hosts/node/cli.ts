@@ -7,6 +7,7 @@ import { parseArgs, USAGE, type DemoArgs } from '../common/cli-args.js';
 import { runSimDemo } from '../sim/demo.js';
 import { runBoardOnNode } from './board-node.js';
 import { runBoardOnXs } from './board-xs.js';
+import { runBoardOnQemu } from './board-qemu.js';
 import { runTapDemo, tapUnavailableReason } from './demo-tap.js';
 
 function demo(args: DemoArgs): number | Promise<number> {
@@ -37,6 +38,7 @@ export function main(argv: string[]): number | Promise<number> {
       return demo(args);
     case 'board':
       if (args.engine === 'xs') return runBoardOnXs(args, argv.slice(1));
+      if (args.engine === 'qemu') return runBoardOnQemu(args);
       return runBoardOnNode(args);
   }
 }

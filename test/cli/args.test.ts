@@ -31,7 +31,7 @@ describe('xstcp board arguments', () => {
     [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--sockets', 'many'], /whole number/],
     [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--msl', '-1'], /--msl/],
     [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--reuse-time-wait', 'yes'], /on or off/],
-    [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--engine', 'v8'], /node or xs/],
+    [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--engine', 'v8'], /node, xs or qemu/],
     [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--bogus'], /unknown option --bogus/],
     [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--trace=yes'], /takes no value/],
     [['board', '--tap', 'tap0', '--tap', 'tap1', '--ip', '198.18.0.2/24'], /given twice/],

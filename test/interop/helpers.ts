@@ -227,19 +227,21 @@ export class BoardProcess {
   }
 }
 
-/** Starts a board in `netns` and waits for `ready`. */
-/** The engine boards run on: node, or xs when XSTCP_INTEROP_ENGINE=xs (test/interop/xs-engine.test.ts). */
-export function interopEngine(): 'node' | 'xs' {
-  return process.env.XSTCP_INTEROP_ENGINE === 'xs' ? 'xs' : 'node';
+/** The engine boards run on: node, or xs / qemu when XSTCP_INTEROP_ENGINE says so (xs-engine.test.ts, qemu-engine.test.ts). */
+export function interopEngine(): 'node' | 'xs' | 'qemu' {
+  const engine = process.env.XSTCP_INTEROP_ENGINE;
+  return engine === 'xs' || engine === 'qemu' ? engine : 'node';
 }
 
 function engineArgs(): string[] {
-  return interopEngine() === 'xs' ? ['--engine', 'xs'] : [];
+  const engine = interopEngine();
+  return engine === 'node' ? [] : ['--engine', engine];
 }
 
+/** Starts a board in `netns` and waits for `ready` (an emulated board boots more slowly). */
 export async function startBoard(netns: string, extraArgs: string[], limitMs = 120000): Promise<BoardProcess> {
   const board = new BoardProcess(netns, extraArgs, limitMs);
-  await board.ready();
+  await board.ready(interopEngine() === 'qemu' ? 60000 : 15000);
   return board;
 }
 
