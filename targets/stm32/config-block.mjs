@@ -3,9 +3,10 @@
  * Writes the configuration block of the Nucleo-F767ZI image (format: config_block.h) for
  * flash sector 1, so that a board's address, MAC and apps change without rebuilding or
  * reflashing the code. The flags are those of `xstcp board` (checked with its parser;
- * --tap, --engine, --pcap, --xsbug and --memory belong to the PC and are refused).
+ * --tap, --engine, --pcap and --xsbug belong to the PC and are refused); --heap-kb N caps
+ * the firmware's heap (the firmware's own option, written before the board flags).
  *
- *   node targets/stm32/config-block.mjs --out config.bin -- --ip 192.0.2.10/24 --mac 02:12:34:56:78:9a
+ *   node targets/stm32/config-block.mjs --out config.bin [--heap-kb N] -- --ip 192.0.2.10/24 --mac 02:12:34:56:78:9a
  *   then write config.bin at 0x08008000, e.g. st-flash write config.bin 0x08008000
  *
  * Exit 2 with a message for bad flags.
@@ -19,7 +20,7 @@ export const CONFIG_ADDRESS = 0x08008000;
 const MAGIC = 0x67666378; // "xcfg"
 const HEADER = 12;
 const SECTOR_SIZE = 32768;
-const HOST_ONLY = ['--tap', '--engine', '--pcap', '--xsbug', '--memory'];
+const HOST_ONLY = ['--tap', '--engine', '--pcap', '--xsbug'];
 
 function fnv1a(bytes) {
   let hash = 0x811c9dc5;
@@ -55,11 +56,19 @@ export async function checkBoardFlags(flags) {
 }
 
 async function main(argv) {
-  const usage = 'usage: node targets/stm32/config-block.mjs --out FILE -- BOARD-FLAGS...';
+  const usage = 'usage: node targets/stm32/config-block.mjs --out FILE [--heap-kb N] -- BOARD-FLAGS...';
   const dash = argv.indexOf('--');
   const own = dash < 0 ? argv : argv.slice(0, dash);
   const flags = dash < 0 ? [] : argv.slice(dash + 1);
-  if (own.length !== 2 || own[0] !== '--out' || flags.length === 0) {
+  let out;
+  let heapKb;
+  let bad = false;
+  for (let i = 0; i < own.length && !bad; i += 2) {
+    if (own[i] === '--out' && out === undefined && i + 1 < own.length) out = own[i + 1];
+    else if (own[i] === '--heap-kb' && heapKb === undefined && /^[1-9]\d{0,5}$/.test(own[i + 1] ?? '')) heapKb = own[i + 1];
+    else bad = true;
+  }
+  if (bad || out === undefined || flags.length === 0) {
     process.stderr.write(`${usage}\n`);
     return 2;
   }
@@ -68,9 +77,10 @@ async function main(argv) {
     process.stderr.write(`xstcp: ${error}\n${usage}\n`);
     return 2;
   }
-  const block = configBlock(['xstcp', ...flags].join(' '));
-  writeFileSync(own[1], block);
-  process.stdout.write(`${own[1]}: ${block.length} bytes; write it at 0x${CONFIG_ADDRESS.toString(16).padStart(8, '0')} (flash sector 1)\n`);
+  const firmware = heapKb === undefined ? [] : ['--heap-kb', heapKb, '--'];
+  const block = configBlock(['xstcp', ...firmware, ...flags].join(' '));
+  writeFileSync(out, block);
+  process.stdout.write(`${out}: ${block.length} bytes; write it at 0x${CONFIG_ADDRESS.toString(16).padStart(8, '0')} (flash sector 1)\n`);
   return 0;
 }
 

@@ -2,7 +2,8 @@
  * The Nucleo-F767ZI configuration block: what targets/stm32/config-block.mjs writes is
  * what the firmware's reader (targets/stm32/config_block.c, compiled for the host) reads
  * back from flash sector 1; erased, damaged and oversized blocks read as "none"; bad
- * board flags are refused with exit 2; the image's fallback line is a valid board line.
+ * board flags and PC-only flags are refused with exit 2; the image's fallback line is a
+ * valid board line.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,6 +52,13 @@ describe('STM32 configuration block', () => {
     expect(read(new Uint8Array(readFileSync(out)))).toBe(`${line.length} ${line}`);
   });
 
+  it('puts --heap-kb before the board flags, as the firmware reads its own options first', () => {
+    const out = join(dir, 'heap.bin');
+    expect(tool('--out', out, '--heap-kb', '256', '--', '--ip', '192.0.2.10/24', '--memory').status).toBe(0);
+    const line = 'xstcp --heap-kb 256 -- --ip 192.0.2.10/24 --memory';
+    expect(read(new Uint8Array(readFileSync(out)))).toBe(`${line.length} ${line}`);
+  });
+
   it('reads an erased sector, a changed byte, a cut-off block and a bad length as no configuration', () => {
     const out = join(dir, 'small.bin');
     expect(tool('--out', out, '--', '--ip', '192.0.2.10/24').status).toBe(0);
@@ -76,6 +84,8 @@ describe('STM32 configuration block', () => {
       ['--out', out, '--', '--ip', '192.0.2.1/24', '--engine', 'xs'],
       ['--out', out, '--', '--ip', '192.0.2.1/24', '--bogus', '1'],
       ['--', '--ip', '192.0.2.1/24'],
+      ['--out', out, '--heap-kb', 'lots', '--', '--ip', '192.0.2.1/24'],
+      ['--out', out, '--flash', '--', '--ip', '192.0.2.1/24'],
     ];
     for (const args of refused) {
       const r = tool(...args);
