@@ -238,6 +238,16 @@ function engineArgs(): string[] {
   return engine === 'node' ? [] : ['--engine', engine];
 }
 
+/**
+ * The bytes a bulk transfer test moves: `full` on node and xs. The emulated board runs
+ * about 120 KB/s on a busy 2-core CI machine, so on qemu the default is a smaller size
+ * (`qemuDefault`) that still spans thousands of full-size segments and several windows;
+ * XSTCP_QEMU_FULL=1 runs the full sizes there too (README, "Firmware").
+ */
+export function interopTransferSize(full: number, qemuDefault: number): number {
+  return interopEngine() === 'qemu' && process.env.XSTCP_QEMU_FULL !== '1' ? qemuDefault : full;
+}
+
 /** Starts a board in `netns` and waits for `ready` (an emulated board boots more slowly). */
 export async function startBoard(netns: string, extraArgs: string[], limitMs = 120000): Promise<BoardProcess> {
   const board = new BoardProcess(netns, extraArgs, limitMs);
