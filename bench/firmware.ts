@@ -161,7 +161,7 @@ export async function runFirmwareBenchmarks(): Promise<string[]> {
     } finally {
       await fw.stop();
     }
-    for (const heapKb of [512, 384]) lines.push(`| heap capped at ${heapKb} KiB, 4 apps, 200 KB each way | ${await cappedRun(image, heapKb)} |`);
+    for (const heapKb of [512, 640]) lines.push(`| heap capped at ${heapKb} KiB, 4 apps, 200 KB each way | ${await cappedRun(image, heapKb)} |`);
   } catch (error) {
     lines.push(`| (failed) | ${(error as Error).message.split('\n')[0]} |`);
   } finally {

@@ -11,6 +11,7 @@
  * Cached by content: an object is recompiled only when its flags or the contents of its
  * source or any header it includes (gcc -MMD) changed; the image is relinked only when
  * an object changed. Exits 1 with an install hint when arm-none-eabi-gcc is missing.
+ * -Os by default; XSTCP_FW_OPT=-O2 trades flash for speed (README, "Firmware").
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -170,7 +171,7 @@ export async function buildImage({ target = 'mps2-an500', jobs = 2, force = fals
   if (!existsSync(generated) || readFileSync(generated, 'utf8') !== modulesC) writeFileSync(generated, modulesC);
 
   const includes = [here, join(repoRoot, 'targets', 'common'), join(repoRoot, 'targets', target), join(xsRoot, 'includes'), join(xsRoot, 'platforms'), join(xsRoot, 'sources')].map((d) => `-I${d}`);
-  const base = [...spec.cpu, ...OPTIMIZE, ...XS_DEFINES, ...(spec.defines ?? []), ...includes];
+  const base = [...spec.cpu, ...(process.env.XSTCP_FW_OPT ? [process.env.XSTCP_FW_OPT, '-ffunction-sections', '-fdata-sections'] : OPTIMIZE), ...XS_DEFINES, ...(spec.defines ?? []), ...includes];
   const objects = [];
   const tasks = [];
   for (const source of sourcesOf(target, spec, generated)) {

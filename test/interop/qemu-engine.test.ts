@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { withBuildLock } from '../support/build-lock.js';
-import { describeIf, REPO_ROOT } from './helpers.js';
+import { describeIf, interopNamespace, REPO_ROOT, startBoard, useInteropLifecycle } from './helpers.js';
 
 process.env.XSTCP_INTEROP_ENGINE = 'qemu';
 
@@ -29,6 +29,28 @@ describeIf(firmwareMissingReason(), 'on the firmware in QEMU', () => {
       if (build.status !== 0) throw new Error(`building the firmware image failed: ${build.stderr || build.error?.message}`);
     }, 600000);
   }, 600000);
+
+  describe('the qemu engine\'s own contract', () => {
+    const { namespaces, track } = useInteropLifecycle();
+
+    it('prints its memory figures, stops on SIGINT with exit code 0, and leaves no QEMU behind', async () => {
+      const netns = interopNamespace(namespaces, 'sigint');
+      const board = track(await startBoard(netns, ['--app', 'http,echo,discard,chargen', '--memory']));
+      expect(board.stderr).toMatch(/xstcp: memory after start: chunks \d+ bytes \(peak \d+\), slots \d+ x 16 bytes \(peak \d+\), heap \d+ of \d+ bytes/);
+      board.child.kill('SIGINT');
+      const exit = await board.exited;
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(board.stderr).toMatch(/xstcp: memory at stop: /);
+      // The board ran in a process group of its own (QEMU included): nothing of it is left.
+      expect(() => process.kill(-board.child.pid!, 0)).toThrow(/ESRCH/);
+    }, 120000);
+
+    it('refuses --xsbug with exit code 2', () => {
+      const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'xstcp.js'), 'board', '--engine', 'qemu', '--tap', 'xi0', '--ip', '198.18.0.2/24', '--xsbug', '127.0.0.1'], { encoding: 'utf8', timeout: 30000 });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain('--xsbug works with --engine xs only');
+    });
+  });
 
   require('./http.test');
   require('./close.test');
