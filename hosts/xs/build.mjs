@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Builds the xstcp XS host from the XS 13.3 sources that ship in the npm package
- * @agoric/xsnap plus our C files in hosts/xs/src:
+ * @agoric/xsnap plus our C files in hosts/xs/src and the native Ethernet module that
+ * Moddable builds too (targets/common, with the TAP driver of targets/lin):
  *
  *   build/xs/release/xstcp-xs   -O2, no debugger
  *   build/xs/debug/xstcp-xs     -O2 -g with mxDebug (xsbug, `debugger;`)
@@ -24,6 +25,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '..', '..');
 const xsRoot = join(repoRoot, 'node_modules', '@agoric', 'xsnap', 'moddable', 'xs');
 const hostSources = join(here, 'src');
+const targetSources = [join(repoRoot, 'targets', 'common'), join(repoRoot, 'targets', 'lin')];
+/* Of targets/lin only the driver: Moddable's own glue files there are not ours to link. */
+const TARGET_FILES = new Set(['xstcp_frame_queue.c', 'xstcp_ethernet.c', 'ethernet_xs.c', 'ethernet_tap.c']);
 const buildRoot = join(repoRoot, 'build', 'xs');
 
 const GOALS = {
@@ -44,7 +48,7 @@ const COMMON_DEFINES = [
   '-DmxStringNormalize=1',
   '-DmxMinusZero=1',
 ];
-const INCLUDES = [hostSources, join(xsRoot, 'includes'), join(xsRoot, 'platforms'), join(xsRoot, 'sources')].map((d) => `-I${d}`);
+const INCLUDES = [hostSources, targetSources[0], join(xsRoot, 'includes'), join(xsRoot, 'platforms'), join(xsRoot, 'sources')].map((d) => `-I${d}`);
 // XS's own sources compile with warnings off (they are not ours to fix); ours with them on.
 const XS_WARNINGS = ['-w'];
 const HOST_WARNINGS = ['-Wall', '-Wno-unused-variable', '-Wno-unused-function', '-Werror=implicit-function-declaration'];
@@ -84,7 +88,13 @@ function sourceList() {
     .filter((f) => f.endsWith('.c'))
     .sort()
     .map((f) => ({ path: join(hostSources, f), ours: true }));
-  return [...xs, ...ours];
+  const targets = targetSources.flatMap((dir) =>
+    readdirSync(dir)
+      .filter((f) => TARGET_FILES.has(f))
+      .sort()
+      .map((f) => ({ path: join(dir, f), ours: true })),
+  );
+  return [...xs, ...ours, ...targets];
 }
 
 const fileHashes = new Map();

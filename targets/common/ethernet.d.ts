@@ -11,6 +11,8 @@ export interface EthernetOptions {
   queue?: number;
   /** On the VM thread when the receive queue stops being empty; read until read() gives 0. */
   onReadable?: (this: Ethernet, waiting: number) => void;
+  /** Once, with the reason, when the device failed; the Ethernet is closed by then. */
+  onError?: (this: Ethernet, message: string) => void;
 }
 
 export interface EthernetStats {

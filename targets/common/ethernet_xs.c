@@ -5,12 +5,14 @@
  * provided by the host. The driver is the platform's gXstcpEthernetDriver, the delivery
  * of "frames are waiting" the runtime's glue (xstcpEthernetGlueStart).
  *
- *   new Ethernet({ device, mac?, queue?, onReadable? })
+ *   new Ethernet({ device, mac?, queue?, onReadable?, onError? })
  *       device      string the driver understands ("tap0"); "" when it has no choice
  *       mac         6 bytes (ArrayBuffer or view) to use; default: the device's own
  *       queue       receive slots (1..XSTCP_ETH_MAX_QUEUE), default XSTCP_ETH_DEFAULT_QUEUE
  *       onReadable  called (this = the Ethernet) with the number of frames waiting, on the
  *                   VM thread, when the queue stops being empty; read until it is empty
+ *       onError     called once (this = the Ethernet) with a message when the device
+ *                   failed; the Ethernet is closed by then
  *   write(bytes) -> boolean          false: refused (link down, device busy, closed)
  *   read(buffer) -> number           oldest frame copied into buffer; 0 when none
  *   read() -> ArrayBuffer|undefined  oldest frame in a new ArrayBuffer
@@ -31,7 +33,9 @@ typedef struct {
 	/* Remembered while open so the object and its callback outlive JS references. */
 	xsSlot object;
 	xsSlot onReadable;
+	xsSlot onError;
 	uint8_t hasCallback;
+	uint8_t hasErrorCallback;
 	uint8_t remembered;
 } xstcpEthernetBinding;
 
@@ -73,6 +77,26 @@ static void forget(xsMachine* the, xstcpEthernetBinding* binding)
 	xsForget(binding->object);
 	if (binding->hasCallback)
 		xsForget(binding->onReadable);
+	if (binding->hasErrorCallback)
+		xsForget(binding->onError);
+}
+
+/* Keeps a callback read from the options (undefined: none) alive in *slot. */
+static int rememberCallback(xsMachine* the, xsSlot* slot, xsSlot* value)
+{
+	if (xsmcTypeOf(*value) == xsUndefinedType)
+		return 0;
+	*slot = *value;
+	xsRemember(*slot);
+	return 1;
+}
+
+/* Reads options[name] into *value: undefined or a function (TypeError otherwise). */
+static void getCallback(xsMachine* the, xsSlot* value, const char* name)
+{
+	xsmcGet(*value, xsArg(0), xsID((char*)name));
+	if ((xsmcTypeOf(*value) != xsUndefinedType) && !xsmcIsCallable(*value))
+		xsTypeError("Ethernet: %s must be a function", name);
 }
 
 void xs_ethernet_constructor(xsMachine* the)
@@ -85,7 +109,10 @@ void xs_ethernet_constructor(xsMachine* the)
 	uint8_t mac[6];
 	int hasMac = 0;
 
-	xsmcVars(2);
+	xsmcVars(3);
+	/* Throws for an object that is not an Ethernet host object; refuses a second open. */
+	if (xsmcGetHostDataValidate(xsThis, (void*)xs_ethernet_destructor))
+		xsTypeError("Ethernet: already constructed");
 	if ((xsmcArgc < 1) || (xsmcTypeOf(xsArg(0)) != xsReferenceType))
 		xsTypeError("Ethernet: options object required");
 	device[0] = 0;
@@ -114,9 +141,9 @@ void xs_ethernet_constructor(xsMachine* the)
 			xsRangeError("Ethernet: queue must be an integer 1..%d", XSTCP_ETH_MAX_QUEUE);
 		capacity = (uint32_t)value;
 	}
-	xsmcGet(xsVar(1), xsArg(0), xsID("onReadable"));
-	if ((xsmcTypeOf(xsVar(1)) != xsUndefinedType) && !xsmcIsCallable(xsVar(1)))
-		xsTypeError("Ethernet: onReadable must be a function");
+	/* Every option is read before the device opens: nothing below can throw from JS. */
+	getCallback(the, &xsVar(1), "onReadable");
+	getCallback(the, &xsVar(2), "onError");
 
 	binding = calloc(1, sizeof(*binding));
 	if (!binding)
@@ -137,22 +164,19 @@ void xs_ethernet_constructor(xsMachine* the)
 	error[0] = 0;
 	if (eth->driver->open(eth, device, error, sizeof(error)) != 0) {
 		xs_ethernet_destructor(binding);
-		xsUnknownError("Ethernet %s: %s", device, error[0] ? error : "open failed");
+		xsUnknownError("%s", error[0] ? error : "Ethernet: open failed");
 	}
 	eth->isOpen = 1;
 	xsmcSetHostData(xsThis, binding);
 	if (xstcpEthernetGlueStart(eth, the, error, sizeof(error)) != 0) {
 		eth->isOpen = 0;
 		eth->driver->close(eth);
-		xsUnknownError("Ethernet %s: %s", device, error[0] ? error : "cannot watch the device");
+		xsUnknownError("Ethernet: %s", error[0] ? error : "cannot watch the device");
 	}
 	binding->object = xsThis;
 	xsRemember(binding->object);
-	if (xsmcTypeOf(xsVar(1)) != xsUndefinedType) {
-		binding->onReadable = xsVar(1);
-		xsRemember(binding->onReadable);
-		binding->hasCallback = 1;
-	}
+	binding->hasCallback = rememberCallback(the, &binding->onReadable, &xsVar(1));
+	binding->hasErrorCallback = rememberCallback(the, &binding->onError, &xsVar(2));
 	binding->remembered = 1;
 }
 
@@ -247,6 +271,30 @@ void xstcpEthernetDeliver(xstcpEthernet* eth)
 		xsmcVars(1);
 		xsmcSetInteger(xsVar(0), (xsIntegerValue)waiting);
 		(void)xsCallFunction1(binding->onReadable, binding->object, xsVar(0));
+	}
+	xsEndHost(binding->the);
+}
+
+void xstcpEthernetFailed(xstcpEthernet* eth)
+{
+	xstcpEthernetBinding* binding = eth->binding;
+	if (!binding || !eth->isOpen)
+		return;
+	stopAndClose(binding);
+	if (!binding->remembered)
+		return;
+	xsBeginHost(binding->the);
+	{
+		xsmcVars(3);
+		/* Held in VM slots: forget() below lets go of the remembered ones. */
+		xsVar(0) = binding->object;
+		xsVar(1) = binding->onError;
+		xsVar(2) = xsUndefined;
+		if (binding->hasErrorCallback)
+			xsmcSetString(xsVar(2), eth->error[0] ? eth->error : "device failed");
+		forget(the, binding);
+		if (xsmcTypeOf(xsVar(2)) != xsUndefinedType)
+			(void)xsCallFunction1(xsVar(1), xsVar(0), xsVar(2));
 	}
 	xsEndHost(binding->the);
 }

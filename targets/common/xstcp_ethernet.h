@@ -188,6 +188,10 @@ void xstcpEthernetGlueStop(xstcpEthernet* eth);
    of eth's object when frames are waiting (none, or a closed eth: nothing). Uncaught
    exceptions go to the engine's abort handling, as for any callback from C. */
 void xstcpEthernetDeliver(xstcpEthernet* eth);
+/* On the VM thread, outside any host function, when the device failed (service returned
+   -1; message in eth->error): stops the glue, closes the driver, then runs the object's
+   onError callback once with the message. */
+void xstcpEthernetFailed(xstcpEthernet* eth);
 
 #ifdef __cplusplus
 }

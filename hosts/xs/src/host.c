@@ -1,7 +1,7 @@
 /*
  * The globals the host gives JavaScript: `print`, `trace`, and `xsHost`, a plain object
  * of native functions that the glue modules in hosts/xs/modules wrap (the Moddable-style
- * "timer" module, the clock, the random source, the TAP MAC adapter).
+ * "timer" module, the clock, the random source).
  *
  *   xsHost.engine, .debug, .args       "xs", true in mxDebug builds, script arguments
  *   xsHost.memoryFlag                  true when the host was given --memory
@@ -16,7 +16,7 @@
  *   xsHost.watch(fd), .unwatch(fd)     the loop calls xsHost.onReadable(fd) when readable
  *   xsHost.exit(code)                  leave the loop after the current callback
  *   xsHost.gc()                        full garbage collection
- * plus the TAP functions (tap.c) and memory figures (memory.c).
+ * plus memory figures (memory.c); the Native/native globals come from native.c.
  */
 #include "xstcp_host.h"
 #include "xsmc.h"
@@ -295,9 +295,9 @@ void hostInstallGlobals(xsMachine* the, int argc, char** argv, int memoryFlag)
 	defineFunction(the, &xsVar(1), "unwatch", xs_host_unwatch, 1);
 	defineFunction(the, &xsVar(1), "exit", xs_host_exit, 1);
 	defineFunction(the, &xsVar(1), "gc", xs_host_gc, 0);
-	tapInstall(the, &xsVar(1));
 	memoryInstall(the, &xsVar(1));
 	xsmcSet(xsGlobal, xsID("xsHost"), xsVar(1));
+	nativeInstall(the);
 }
 
 /* Prints the pending exception (xsException) and, when it has one, its stack, to stderr. */

@@ -4,8 +4,8 @@
  *   xstcp-xs [--xsbug HOST[:PORT]] [--memory] [--modules DIR] ENTRY.js [ARGS...]
  *
  * ENTRY.js is imported (top-level await works); ARGS reach it as xsHost.args. Then the
- * event loop runs: promise jobs first, then one poll() on the watched descriptors (TAP
- * devices), the xsbug socket and a signalfd, with the next timer deadline as timeout
+ * event loop runs: promise jobs first, then one poll() on the watched descriptors, the
+ * open Ethernet devices (ethernet_host.c), the xsbug socket and a signalfd, with the next timer deadline as timeout
  * (no busy waiting). It ends when no timer and no descriptor is pending, on
  * xsHost.exit(code), or on an uncaught exception (exit code 1).
  *
@@ -193,9 +193,9 @@ static void handleSignal(xsMachine* the, int signalFd)
 
 static void runLoop(xsMachine* the, int signalFd)
 {
-	struct pollfd fds[XSTCP_MAX_WATCHED_FDS + 3];
+	struct pollfd fds[XSTCP_MAX_WATCHED_FDS + XSTCP_MAX_ETHERNETS + 3];
 	for (;;) {
-		int count = 0, watched, i, timeout, ready;
+		int count = 0, watched, ethernets, others, i, timeout, ready;
 		runJobs(the);
 		if (gHost.exitRequested)
 			return;
@@ -203,7 +203,7 @@ static void runLoop(xsMachine* the, int signalFd)
 			double wait = gHost.wakeAt - hostNow();
 			timeout = (wait <= 0) ? 0 : ((wait > 86400000.0) ? 86400000 : (int)ceil(wait));
 		}
-		else if (gHost.watchedCount == 0)
+		else if ((gHost.watchedCount == 0) && (ethernetHostCount() == 0))
 			return;
 		else
 			timeout = -1;
@@ -213,6 +213,9 @@ static void runLoop(xsMachine* the, int signalFd)
 			fds[count].events = POLLIN;
 			fds[count++].revents = 0;
 		}
+		ethernets = ethernetHostDescriptors(fds + count, XSTCP_MAX_ETHERNETS);
+		count += ethernets;
+		others = count;
 		fds[count].fd = signalFd;
 		fds[count].events = POLLIN;
 		fds[count++].revents = 0;
@@ -232,16 +235,18 @@ static void runLoop(xsMachine* the, int signalFd)
 			return;
 		}
 		if (ready > 0) {
-			if (fds[watched].revents & POLLIN)
+			if (fds[others].revents & POLLIN)
 				handleSignal(the, signalFd);
-			if (fds[watched + 1].revents & (POLLOUT | POLLERR | POLLHUP))
+			if (fds[others + 1].revents & (POLLOUT | POLLERR | POLLHUP))
 				outputFlush();
+			if (!gHost.exitRequested)
+				ethernetHostDispatch(the, fds + watched, ethernets);
 			for (i = 0; (i < watched) && !gHost.exitRequested; i++) {
 				if (fds[i].revents & (POLLIN | POLLERR | POLLHUP))
 					hostCallHook(the, "onReadable", 1, (double)fds[i].fd);
 			}
 #ifdef mxDebug
-			if ((the->debugSocket >= 0) && (fds[watched + 2].revents & (POLLIN | POLLHUP | POLLERR))) {
+			if ((the->debugSocket >= 0) && (fds[others + 2].revents & (POLLIN | POLLHUP | POLLERR))) {
 				/* xsbug talks while we sleep (breakpoints, a break request): let XS read it. */
 				xsBeginHost(the);
 				fxDebugCommand(the);

@@ -10,6 +10,8 @@
 #include "xs.h"
 
 #define XSTCP_MAX_WATCHED_FDS 16
+/* Ethernet devices open at once (ethernet_host.c). */
+#define XSTCP_MAX_ETHERNETS 8
 
 typedef struct {
 	/* Next timer deadline on the host clock (ms), or < 0 when no timer is pending. */
@@ -39,8 +41,16 @@ int outputPending(void);
 /* Writes what is left, blocking, and reports dropped output on stderr (at exit). */
 void outputFinish(void);
 
-/* tap.c: TAP device natives on xsHost. */
-void tapInstall(xsMachine* the, xsSlot* host);
+/* native.c: the Native/native globals (XS 17's Native API) over our host functions. */
+void nativeInstall(xsMachine* the);
+
+/* ethernet_host.c: open Ethernet devices in the event loop. */
+struct pollfd;
+int ethernetHostCount(void);
+/* Fills at most room pollfds with the devices' descriptors; returns how many. */
+int ethernetHostDescriptors(struct pollfd* fds, int room);
+/* After poll(): services the ready devices and delivers their frames to JavaScript. */
+void ethernetHostDispatch(xsMachine* the, const struct pollfd* fds, int count);
 
 /* memory.c: heap figures. */
 void memoryInstall(xsMachine* the, xsSlot* host);

@@ -1,6 +1,6 @@
 /**
  * `xstcp board` on the XS host: the board of hosts/common/board.ts (the stack with its
- * apps) on a TAP device through the native host module, the host's monotonic clock and
+ * apps) on a TAP device through the native Ethernet host module (targets/), the host's monotonic clock and
  * timers, and the kernel's CSPRNG. Same flags, trace format and messages as the Node
  * host (hosts/node/board-node.ts):
  *
@@ -21,7 +21,8 @@ import type { MacDriver } from '../../../src/host/mac.js';
 import { installXsAccelerators } from './accelerators.js';
 import { XsClock } from './xs-clock.js';
 import { XsRandom } from './xs-random.js';
-import { XsTapMac } from './xs-tap-mac.js';
+import { EthernetMac } from './ethernet-mac.js';
+import Ethernet from 'xstcp/ethernet';
 
 function printMemory(label: string): void {
   xsHost.gc();
@@ -39,7 +40,7 @@ function main(argv: readonly string[]): void {
   const args = parsed.args;
   installXsAccelerators();
   const clock = new XsClock();
-  let tap: XsTapMac;
+  let tap: EthernetMac;
   let board: Board | undefined;
   let pcapFd = -1;
   let stopped = false;
@@ -56,7 +57,7 @@ function main(argv: readonly string[]): void {
   }
 
   try {
-    tap = XsTapMac.open(args.tap, args.mac, {
+    tap = EthernetMac.open(Ethernet, args.tap, args.mac, {
       onError: (error) => {
         xsHost.writeError(`xstcp: TAP device ${args.tap} failed: ${error.message}\n`);
         shutdown(1);

@@ -1,5 +1,5 @@
 /**
- * What the xstcp XS host (hosts/xs/src/host.c, tap.c, memory.c) gives JavaScript, and
+ * What the xstcp XS host (hosts/xs/src/host.c, memory.c) gives JavaScript, and
  * the bare modules of hosts/xs/modules. Only code that runs on the XS host uses these.
  */
 interface XsHostMemory {
@@ -38,10 +38,6 @@ interface XsHostNatives {
   exit(code: number): void;
   gc(): void;
   memory(): XsHostMemory;
-  tapOpen(name: string): number;
-  tapRead(fd: number): ArrayBuffer | undefined;
-  tapWrite(fd: number, frame: Uint8Array): boolean;
-  tapClose(fd: number): void;
   /** Set by JavaScript; called by the event loop. */
   onWake?: () => void;
   onReadable?: (fd: number) => void;
