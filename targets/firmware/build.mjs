@@ -23,7 +23,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '..', '..');
 const xsRoot = join(repoRoot, 'node_modules', '@agoric', 'xsnap', 'moddable', 'xs');
 const CC = process.env.ARM_CC || 'arm-none-eabi-gcc';
-/** The board program: what the image runs (tsc output of targets/firmware/ts). */
+/** The board program: what the image runs (tsc output of targets/firmware/ts). */ 
 export const ENTRY = 'dist/targets/firmware/ts/board-firmware.js';
 /** Bare module names the JavaScript imports, and the files that provide them. */
 const BARE_MODULES = { 'xstcp/ethernet': 'targets/common/ethernet.js' };
@@ -155,6 +155,8 @@ function sourcesOf(target, spec, generated) {
     .map((f) => ({ path: join(xsRoot, 'sources', f), ours: false }));
   const core = readdirSync(here).filter((f) => f.endsWith('.c')).sort().map((f) => ({ path: join(here, f), ours: true }));
   const common = ['xstcp_ethernet.c', 'xstcp_frame_queue.c', 'ethernet_xs.c'].map((f) => ({ path: join(repoRoot, 'targets', 'common', f), ours: true }));
+  // XS 17's Native/native for XS 13.3, as the XS host provides them (nothing in it is Linux's).
+  common.push({ path: join(repoRoot, 'hosts', 'xs', 'src', 'native.c'), ours: true });
   const board = spec.sources.map((f) => ({ path: join(repoRoot, 'targets', target, f), ours: true }));
   return [...xs, ...core, ...common, ...board, { path: generated, ours: true }];
 }

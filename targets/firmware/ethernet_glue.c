@@ -12,13 +12,22 @@
 #define FW_MAX_DEVICES 2
 
 static xstcpEthernet* gDevices[FW_MAX_DEVICES];
+static volatile uint8_t gSignalled[FW_MAX_DEVICES];
+
+static void flagDevice(xstcpEthernet* eth)
+{
+	for (int i = 0; i < FW_MAX_DEVICES; i++)
+		if (gDevices[i] == eth)
+			gSignalled[i] = 1;
+}
 
 int xstcpEthernetGlueStart(xstcpEthernet* eth, void* machine, char* error, size_t errorSize)
 {
 	for (int i = 0; i < FW_MAX_DEVICES; i++)
 		if (!gDevices[i]) {
 			gDevices[i] = eth;
-			eth->signal = NULL;
+			gSignalled[i] = 0;
+			eth->signal = flagDevice;
 			eth->glue = machine;
 			return 0;
 		}
@@ -40,9 +49,13 @@ void fwEthernetPoll(void* machine)
 		xstcpEthernet* eth = gDevices[i];
 		if (!eth)
 			continue;
-		xstcpEthernetService(eth);
-		/* Deliver may close the device (and clear the slot): re-read it. */
-		if (gDevices[i] && xstcpFrameQueueCount(&eth->rx)) {
+		if (xstcpEthernetService(eth) < 0) {
+			/* The device failed (the STM32 DMA after a bus error): JavaScript hears it by onError. */
+			xstcpEthernetFailed(eth);
+			continue;
+		}
+		if (gSignalled[i]) {
+			gSignalled[i] = 0;
 			gFw.deliveries++;
 			xstcpEthernetDeliver(eth);
 		}
@@ -52,7 +65,7 @@ void fwEthernetPoll(void* machine)
 int fwEthernetWaiting(void)
 {
 	for (int i = 0; i < FW_MAX_DEVICES; i++)
-		if (gDevices[i] && xstcpFrameQueueCount(&gDevices[i]->rx))
+		if (gDevices[i] && gSignalled[i])
 			return 1;
 	return 0;
 }

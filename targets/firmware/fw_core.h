@@ -49,7 +49,7 @@ void fwInstallGlobals(xsMachine* the);
 void fwCallHook(xsMachine* the, const char* name, const char* argument);
 #endif
 
-/* ethernet_glue.c: polls and delivers every open device; 1 when frames are waiting. */
+/* ethernet_glue.c: polls every open device and delivers its new frames; 1 while a delivery is due. */
 void fwEthernetPoll(void* machine);
 int fwEthernetWaiting(void);
 

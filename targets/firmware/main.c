@@ -19,8 +19,8 @@ fwState gFw;
 
 static char gCommandLine[1024];
 
-/* XS 13.3 has no Native()/native(): these provide them over a table of host functions. */
-extern void fwInstallNative(xsMachine* the);
+/* XS 13.3 has no Native()/native(): hosts/xs/src/native.c provides them (needs xsVar 0..2). */
+extern void nativeInstall(xsMachine* the);
 
 static const char* gBootstrap =
 	"(function (path) {\n"
@@ -199,7 +199,10 @@ int main(void)
 	}
 	xsBeginHost(machine);
 	fwInstallGlobals(the);
-	fwInstallNative(the);
+	{
+		xsmcVars(3);
+		nativeInstall(the);
+	}
 	xsEndHost(machine);
 	startEntry(machine);
 	/* The import resolves through promise jobs: the board program has run when none is left. */
