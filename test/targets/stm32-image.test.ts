@@ -2,8 +2,11 @@
  * The Nucleo-F767ZI image (targets/stm32 + the firmware core + XS + the board program):
  * it compiles and links with arm-none-eabi-gcc (targets/firmware/build.mjs --target stm32),
  * its vector table and sections sit where the STM32F767ZI needs them, flash sector 1 stays
- * free for the configuration block, and it fits the part's 2 MB of flash and 512 KB of RAM.
- * Reports text/data/bss. Built and linked here, never run: QEMU has no STM32 Ethernet model.
+ * free for the configuration block, and its static layout fits the part's 2 MB of flash and
+ * 512 KB of RAM with at least 256 KB left for the heap. Reports text/data/bss and the heap.
+ * Built and linked here, never run: QEMU has no STM32 Ethernet model. Whether the heap is
+ * enough for the board program is a run-time figure (measured on the QEMU board: it is not;
+ * targets/stm32/README.md), so it is reported, not asserted.
  * Without the Arm toolchain it skips with the reason, except in CI, where it fails.
  */
 import { spawnSync } from 'node:child_process';
@@ -88,7 +91,7 @@ describeImage('Nucleo-F767ZI image (built and linked, not run)', () => {
     const heap = (sym.get('__heap_end') ?? 0) - (sym.get('__heap_start') ?? 0);
     console.log(`STM32 image ${IMAGE.slice(ROOT.length + 1)}: text ${sizes.text} data ${sizes.data} bss ${sizes.bss} bytes; ` +
       `flash ${((sizes.text + sizes.data) / KB).toFixed(1)} of 2048 KB, static RAM ${((sizes.data + sizes.bss) / KB).toFixed(1)} KB, ` +
-      `heap ${(heap / KB).toFixed(1)} KB of 512 KB RAM`);
+      `heap ${(heap / KB).toFixed(1)} KB of 512 KB RAM (the board program parsed at boot needs about 600 KB: targets/stm32/README.md)`);
   });
 
   it('links an ARM ELF whose entry is the reset handler in flash sector 0', () => {
@@ -140,7 +143,7 @@ describeImage('Nucleo-F767ZI image (built and linked, not run)', () => {
     }
   });
 
-  it('fits 2 MB of flash and 512 KB of RAM, with the DMA memory in SRAM2 and the stack at the bottom of RAM', () => {
+  it('has a static layout that fits 2 MB of flash and 512 KB of RAM: DMA memory in SRAM2, stack at the bottom, heap above', () => {
     const all = sections().filter((s) => s.flags.includes('A') && s.size > 0);
     for (const s of all) {
       const inFlash = within(s.address, s.size, FLASH) && !within(s.address, 1, CONFIG_SECTOR);
