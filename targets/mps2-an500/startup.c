@@ -19,6 +19,28 @@ void Uart0_IRQHandler(void);
 #define SCB_HFSR (*(volatile uint32_t*)0xE000ED2C)
 #define SCB_MMFAR (*(volatile uint32_t*)0xE000ED34)
 #define SCB_BFAR (*(volatile uint32_t*)0xE000ED38)
+#define SCB_SHCSR (*(volatile uint32_t*)0xE000ED24)
+#define MPU_CTRL (*(volatile uint32_t*)0xE000ED94)
+#define MPU_RNR (*(volatile uint32_t*)0xE000ED98)
+#define MPU_RBAR (*(volatile uint32_t*)0xE000ED9C)
+#define MPU_RASR (*(volatile uint32_t*)0xE000EDA0)
+
+/*
+ * The code SRAM (vector table, code, constants) is writable on this board; a write
+ * through a null or wild pointer would silently corrupt the vector table. The MPU makes
+ * those 4 MB read-only (everything else keeps the default map), so such a write is a
+ * MemManage fault that Fault_Handler reports.
+ */
+static void protectCode(void)
+{
+	MPU_RNR = 0;
+	MPU_RBAR = 0x00000000u;
+	/* AP=110 read-only, normal write-back memory (C, B), size 2^(21+1) = 4 MB, enabled. */
+	MPU_RASR = (6u << 24) | (1u << 17) | (1u << 16) | (21u << 1) | 1u;
+	MPU_CTRL = 5u; /* enabled, default map for the rest */
+	SCB_SHCSR |= (1u << 16) | (1u << 17) | (1u << 18); /* MemManage, BusFault, UsageFault handlers */
+	__asm volatile ("dsb\n isb");
+}
 
 void Reset_Handler(void)
 {
@@ -27,6 +49,7 @@ void Reset_Handler(void)
 	/* CP10 and CP11 full access: XS computes with doubles on the FPU. */
 	SCB_CPACR |= (0xFu << 20);
 	__asm volatile ("dsb\n isb");
+	protectCode();
 	__libc_init_array();
 	fwExit(main());
 }
@@ -38,10 +61,8 @@ static void hex(char* out, uint32_t value)
 }
 
 /* Any fault: one console line with the fault status registers and the faulting pc, then exit 1. */
-void Fault_Handler(void)
+void faultReport(const uint32_t* frame)
 {
-	uint32_t* frame;
-	__asm volatile ("tst lr, #4\n ite eq\n mrseq %0, msp\n mrsne %0, psp" : "=r"(frame));
 	char line[] = "xstcp: fault: CFSR xxxxxxxx HFSR xxxxxxxx BFAR xxxxxxxx MMFAR xxxxxxxx pc xxxxxxxx lr xxxxxxxx\n";
 	hex(line + 19, SCB_CFSR);
 	hex(line + 33, SCB_HFSR);
@@ -51,6 +72,12 @@ void Fault_Handler(void)
 	hex(line + 86, frame[5]);
 	fwConsoleWrite(line, sizeof(line) - 1);
 	fwExit(1);
+}
+
+/* Naked, so that the stack pointer read is the exception frame's, before any prologue. */
+__attribute__((naked)) void Fault_Handler(void)
+{
+	__asm volatile ("tst lr, #4\n ite eq\n mrseq r0, msp\n mrsne r0, psp\n b faultReport");
 }
 
 static void Default_Handler(void)
