@@ -15,6 +15,7 @@ import { measure, recorded, row, settings } from './harness.js';
 import { runSimBenchmarks } from './sim.js';
 import { runXsBenchmarks } from './xs.js';
 import { FULL_SIZES, QUICK_SIZES, runTapBenchmarks, tapTable } from './tap.js';
+import { runFirmwareBenchmarks } from './firmware.js';
 
 const PAYLOAD = 1460;
 const ITER = 20_000;
@@ -73,6 +74,8 @@ settings.quick = process.argv.includes('--quick');
 const tables = [codecBenchmarks(), runSimBenchmarks(), runXsBenchmarks()];
 const tap = await runTapBenchmarks(settings.quick ? QUICK_SIZES : FULL_SIZES);
 tables.push(typeof tap === 'string' ? [`(${tap})`] : tapTable(tap));
+// The firmware figures take minutes of emulation (instruction counts over two transfer sizes).
+tables.push(settings.quick ? ['(firmware benchmarks: only without --quick)'] : await runFirmwareBenchmarks());
 process.stdout.write(`${tables.map((t) => t.join('\n')).join('\n\n')}\n`);
 const results = {
   date: new Date().toISOString(),

@@ -53,6 +53,15 @@ function ip(...args: string[]): void {
   if (r.status !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr}`);
 }
 
+/** Namespace `ns` holding TAP device tap0 with the kernel at 198.18.0.1/24 (bench/firmware.ts uses it too). */
+export function benchNamespace(ns: string): void {
+  ip('netns', 'add', ns);
+  ip('-n', ns, 'link', 'set', 'lo', 'up');
+  ip('-n', ns, 'tuntap', 'add', 'dev', 'tap0', 'mode', 'tap');
+  ip('-n', ns, 'addr', 'add', '198.18.0.1/24', 'dev', 'tap0');
+  ip('-n', ns, 'link', 'set', 'tap0', 'up');
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -158,11 +167,7 @@ function buildLwipServer(): string | undefined {
 }
 
 function setUpNamespaces(): void {
-  ip('netns', 'add', NS);
-  ip('-n', NS, 'link', 'set', 'lo', 'up');
-  ip('-n', NS, 'tuntap', 'add', 'dev', 'tap0', 'mode', 'tap');
-  ip('-n', NS, 'addr', 'add', '198.18.0.1/24', 'dev', 'tap0');
-  ip('-n', NS, 'link', 'set', 'tap0', 'up');
+  benchNamespace(NS);
   // The ceiling: a veth pair to a second namespace where the kernel serves.
   ip('netns', 'add', PEER_NS);
   ip('-n', PEER_NS, 'link', 'set', 'lo', 'up');

@@ -8,7 +8,7 @@ import { parseMac } from '../../src/net/wire/ethernet.js';
 import { BOARD_APPS as APPS, type BoardApp as AppName, type BoardOptions } from './board.js';
 
 /** Where `xstcp board` runs the board: Node, our XS host, or Moddable's simulator. */
-export const ENGINES = ['node', 'xs', 'moddable'] as const;
+export const ENGINES = ['node', 'xs', 'moddable', 'qemu'] as const;
 export type Engine = (typeof ENGINES)[number];
 
 export interface BoardArgs {
@@ -55,7 +55,7 @@ export type ParseResult = { ok: true; args: CliArgs } | { ok: false; error: stri
 export const USAGE = `usage:
   xstcp board --tap NAME --ip A.B.C.D/N [--gateway A.B.C.D] [--mac 02:00:00:00:00:02]
               [--app http,echo,discard,chargen,ecma419-echo] [--sockets N] [--msl SECONDS]
-              [--reuse-time-wait on|off] [--trace] [--pcap FILE] [--engine node|xs|moddable]
+              [--reuse-time-wait on|off] [--trace] [--pcap FILE] [--engine node|xs|moddable|qemu]
               [--xsbug HOST[:PORT]] [--memory]
   xstcp demo [--sim] [--once] [--pcap FILE]
   xstcp help`;

@@ -8,6 +8,7 @@ import { runSimDemo } from '../sim/demo.js';
 import { runBoardOnNode } from './board-node.js';
 import { runBoardOnXs } from './board-xs.js';
 import { runBoardOnModdable } from './board-moddable.js';
+import { runBoardOnQemu } from './board-qemu.js';
 import { runTapDemo, tapUnavailableReason } from './demo-tap.js';
 
 function demo(args: DemoArgs): number | Promise<number> {
@@ -39,6 +40,7 @@ export function main(argv: string[]): number | Promise<number> {
     case 'board':
       if (args.engine === 'xs') return runBoardOnXs(args, argv.slice(1));
       if (args.engine === 'moddable') return runBoardOnModdable(args);
+      if (args.engine === 'qemu') return runBoardOnQemu(args);
       return runBoardOnNode(args);
   }
 }

@@ -35,7 +35,7 @@ describe('xstcp board arguments', () => {
     [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--sockets', 'many'], /whole number/],
     [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--msl', '-1'], /--msl/],
     [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--reuse-time-wait', 'yes'], /on or off/],
-    [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--engine', 'v8'], /--engine must be node, xs, moddable, got 'v8'/],
+    [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--engine', 'v8'], /--engine must be node, xs, moddable, qemu, got 'v8'/],
     [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--bogus'], /unknown option --bogus/],
     [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--trace=yes'], /takes no value/],
     [['board', '--tap', 'tap0', '--tap', 'tap1', '--ip', '198.18.0.2/24'], /given twice/],

@@ -227,14 +227,14 @@ export class BoardProcess {
   }
 }
 
-/** Starts a board in `netns` and waits for `ready`. */
 /**
  * The engine boards run on: node, or what XSTCP_INTEROP_ENGINE names (xs:
- * test/interop/xs-engine.test.ts, moddable: test/moddable/interop.test.ts).
+ * test/interop/xs-engine.test.ts, qemu: test/interop/qemu-engine.test.ts, moddable:
+ * test/moddable/interop.test.ts).
  */
-export function interopEngine(): 'node' | 'xs' | 'moddable' {
+export function interopEngine(): 'node' | 'xs' | 'moddable' | 'qemu' {
   const engine = process.env.XSTCP_INTEROP_ENGINE;
-  return engine === 'xs' || engine === 'moddable' ? engine : 'node';
+  return engine === 'xs' || engine === 'moddable' || engine === 'qemu' ? engine : 'node';
 }
 
 function engineArgs(): string[] {
@@ -242,9 +242,20 @@ function engineArgs(): string[] {
   return engine === 'node' ? [] : ['--engine', engine];
 }
 
+/**
+ * The bytes a bulk transfer test moves: `full` on node and xs. The emulated board runs
+ * about 120 KB/s on a busy 2-core CI machine, so on qemu the default is a smaller size
+ * (`qemuDefault`) that still spans thousands of full-size segments and several windows;
+ * XSTCP_QEMU_FULL=1 runs the full sizes there too (README, "Firmware").
+ */
+export function interopTransferSize(full: number, qemuDefault: number): number {
+  return interopEngine() === 'qemu' && process.env.XSTCP_QEMU_FULL !== '1' ? qemuDefault : full;
+}
+
+/** Starts a board in `netns` and waits for `ready` (an emulated board boots more slowly). */
 export async function startBoard(netns: string, extraArgs: string[], limitMs = 120000): Promise<BoardProcess> {
   const board = new BoardProcess(netns, extraArgs, limitMs);
-  await board.ready();
+  await board.ready(interopEngine() === 'qemu' ? 60000 : 15000);
   return board;
 }
 

@@ -1,0 +1,93 @@
+/**
+ * `xstcp board` as firmware: the board of hosts/common/board.ts (the stack with its apps)
+ * on the board's Ethernet controller, the SysTick clock and the firmware's entropy.
+ * Embedded in the image by targets/firmware/build.mjs and started by main.c with the
+ * configuration line's words in fw.args (the same flags as `xstcp board`; --tap, --engine,
+ * --pcap, --xsbug and --memory are the host's: the PC side handles them).
+ *
+ * Console protocol (one line each): trace lines are JSON objects (`{...}`), everything
+ * else is a message for stderr: `ready`, `xstcp: ...`. Console commands from the host:
+ * `stop` (stop the board, exit 0), `cpu` and `memory` (one figures line each).
+ */
+import { parseArgs, USAGE } from '../../../hosts/common/cli-args.js';
+import { boardOptionsFromArgs, startBoard, type Board } from '../../../hosts/common/board.js';
+import type { RandomSource } from '../../../src/host/random.js';
+import { setChecksumAccelerator } from '../../../src/net/wire/checksum.js';
+import { FwClock } from './fw-clock.js';
+import Ethernet from 'xstcp/ethernet';
+import { EthernetMac } from '../../../hosts/xs/ts/ethernet-mac.js';
+
+/** Receive slots of 1536 bytes in the C queue (48 KiB of RAM; the XS host takes 1024). */
+const FW_RX_QUEUE_FRAMES = 32;
+
+const random: RandomSource = { nextU32: () => fw.random32() >>> 0 };
+
+function memoryLine(label: string): string {
+  fw.gc();
+  const m = fw.memory();
+  return `xstcp: memory ${label}: chunks ${m.chunks} bytes (peak ${m.chunksPeak}), slots ${m.slots} x ${m.slotSize} bytes (peak ${m.slotsPeak}), heap ${m.heapUsed} of ${m.heapSize} bytes\n`;
+}
+
+function cpuLine(): string {
+  const c = fw.cpu();
+  return `xstcp: cpu: total ${c.totalNs} ns, idle ${c.idleNs} ns, busy ${c.totalNs - c.idleNs} ns, boot ${c.bootNs} ns, deliveries ${c.deliveries}\n`;
+}
+
+function main(argv: readonly string[]): void {
+  const parsed = parseArgs(['board', '--tap', 'eth0', ...argv]);
+  if (!parsed.ok || parsed.args.command !== 'board') {
+    fw.write(`xstcp: ${parsed.ok ? 'board options expected' : parsed.error}\n${USAGE}\n`);
+    fw.exit(2);
+    return;
+  }
+  const args = parsed.args;
+  // The summing loop in C, as the XS host does (hosts/xs/ts/accelerators.ts).
+  setChecksumAccelerator(fw.checksum);
+  const clock = new FwClock();
+  let mac: EthernetMac;
+  try {
+    // The board has one controller: the device name means nothing to its driver.
+    mac = EthernetMac.open(Ethernet, '', args.mac, {
+      queue: FW_RX_QUEUE_FRAMES,
+      onError: (error) => fw.write(`xstcp: the Ethernet controller failed: ${error.message}\n`),
+    });
+  } catch (error) {
+    fw.write(`xstcp: cannot open the Ethernet controller: ${(error as Error).message}\n`);
+    fw.exit(1);
+    return;
+  }
+  let board: Board;
+  try {
+    board = startBoard({
+      mac,
+      clock,
+      random,
+      log: (level, message) => {
+        if (level !== 'debug') fw.write(`xstcp: ${level}: ${message}\n`);
+      },
+      ...boardOptionsFromArgs(args),
+      trace: args.trace ? (line) => fw.write(`${line}\n`) : undefined,
+    });
+  } catch (error) {
+    fw.write(`xstcp: ${(error as Error).message}\n`);
+    mac.close();
+    fw.exit(2);
+    return;
+  }
+  let stopped = false;
+  fw.onCommand = (line) => {
+    if (line === 'stop' && !stopped) {
+      stopped = true;
+      board.stop();
+      mac.close();
+      clock.clearAll();
+      if (args.memory) fw.write(memoryLine('at stop'));
+      fw.exit(0);
+    } else if (line === 'cpu') fw.write(cpuLine());
+    else if (line === 'memory') fw.write(memoryLine('now'));
+  };
+  if (args.memory) fw.write(memoryLine('after start'));
+  fw.write('ready\n');
+}
+
+main(fw.args);

@@ -1,0 +1,71 @@
+/**
+ * The interop tests again with every board as firmware on an emulated Cortex-M7 board
+ * (`xstcp board --engine qemu`: the mps2-an500 image in qemu-system-arm on the
+ * namespace's TAP device): the same files, registered inside this block with
+ * XSTCP_INTEROP_ENGINE=qemu. The image is built first (cached by content). Left out, as
+ * for XS: connect.test.ts (a Node fixture, not the CLI) and cli.test.ts.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { withBuildLock } from '../support/build-lock.js';
+import { describeIf, interopNamespace, REPO_ROOT, startBoard, useInteropLifecycle } from './helpers.js';
+
+process.env.XSTCP_INTEROP_ENGINE = 'qemu';
+
+/** True when the board program's tsc output is missing or older than a source of it. */
+function firmwareJsStale(): boolean {
+  const output = join(REPO_ROOT, 'dist', 'targets', 'firmware', 'ts', 'board-firmware.js');
+  if (!existsSync(output)) return true;
+  const built = statSync(output).mtimeMs;
+  const dir = join(REPO_ROOT, 'targets', 'firmware', 'ts');
+  return readdirSync(dir).some((f) => f.endsWith('.ts') && statSync(join(dir, f)).mtimeMs > built);
+}
+
+function firmwareMissingReason(): string | undefined {
+  for (const [tool, pkg] of [['qemu-system-arm', 'qemu-system-arm'], ['arm-none-eabi-gcc', 'gcc-arm-none-eabi libnewlib-arm-none-eabi']]) {
+    const probe = spawnSync(tool, ['--version'], { stdio: 'ignore', timeout: 10000 });
+    if (probe.error !== undefined || probe.status !== 0) return `${tool} is missing (apt-get install ${pkg})`;
+  }
+  return undefined;
+}
+
+describeIf(firmwareMissingReason(), 'on the firmware in QEMU', () => {
+  beforeAll(() => {
+    withBuildLock(() => {
+      // npm test has built it; compiling again would rewrite dist/src under the other suites' boards.
+      if (firmwareJsStale()) {
+        const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+        spawnSync(process.execPath, [tsc, '-p', join('targets', 'firmware', 'tsconfig.json')], { cwd: REPO_ROOT, timeout: 180000 });
+      }
+      const build = spawnSync(process.execPath, [join(REPO_ROOT, 'targets', 'firmware', 'build.mjs'), '--quiet'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 400000 });
+      if (build.status !== 0) throw new Error(`building the firmware image failed: ${build.stderr || build.error?.message}`);
+    }, 600000);
+  }, 600000);
+
+  describe('the qemu engine\'s own contract', () => {
+    const { namespaces, track } = useInteropLifecycle();
+
+    it('prints its memory figures, stops on SIGINT with exit code 0, and leaves no QEMU behind', async () => {
+      const netns = interopNamespace(namespaces, 'sigint');
+      const board = track(await startBoard(netns, ['--app', 'http,echo,discard,chargen', '--memory']));
+      expect(board.stderr).toMatch(/xstcp: memory after start: chunks \d+ bytes \(peak \d+\), slots \d+ x 16 bytes \(peak \d+\), heap \d+ of \d+ bytes/);
+      board.child.kill('SIGINT');
+      const exit = await board.exited;
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(board.stderr).toMatch(/xstcp: memory at stop: /);
+      // The board ran in a process group of its own (QEMU included): nothing of it is left.
+      expect(() => process.kill(-board.child.pid!, 0)).toThrow(/ESRCH/);
+    }, 120000);
+
+    it('refuses --xsbug with exit code 2', () => {
+      const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'xstcp.js'), 'board', '--engine', 'qemu', '--tap', 'xi0', '--ip', '198.18.0.2/24', '--xsbug', '127.0.0.1'], { encoding: 'utf8', timeout: 30000 });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain('--xsbug works with --engine xs or moddable only');
+    });
+  });
+
+  require('./http.test');
+  require('./close.test');
+  require('./services.test');
+});
