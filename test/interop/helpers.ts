@@ -174,8 +174,11 @@ export class BoardProcess {
     }
   }
 
-  /** SIGTERM, then the exit (the board closes its pcap and TAP device on the way out). */
-  async stop(timeoutMs = 5000): Promise<BoardExit> {
+  /**
+   * SIGTERM, then the exit (the board closes its pcap and TAP device on the way out). The
+   * emulated board takes the stop through its console, which under load can take seconds.
+   */
+  async stop(timeoutMs = interopEngine() === 'qemu' ? 20000 : 5000): Promise<BoardExit> {
     if (this.exit === undefined) this.child.kill('SIGTERM');
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<never>((_, reject) => {
