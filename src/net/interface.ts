@@ -24,6 +24,9 @@ import { ArpCache, ARP_DEFAULTS, type ArpConfig, type ArpOwner } from './arp-cac
 import { Counters } from './counters.js';
 import { ARP_RESOLUTION_FAILED, ARP_RESOLUTION_SUCCESS, IPV4_PAYLOAD_OFFSET, SEND_NO_ARP_ENTRY, type Ipv4Sender } from './ipv4-sender.js';
 import { TASK_ARP, TASK_ETHERNET } from './tasks.js';
+import { counterId } from './counters.js';
+import { DROP_REASONS } from './wire/reasons.js';
+import { DROP_ETH_CODEC, DROP_IPV4_CODEC, DROP_ICMP_CODEC, DROP_ARP_CODEC, DROP_IPV4_UDP_NO_LISTENER, DROP_IPV4_TCP_NOT_ENABLED, DROP_IPV4_UNKNOWN_PROTOCOL, CNT_ARP_ADDRESS_CONFLICTS, CNT_ARP_GRATUITOUS, CNT_ARP_IN_REPLIES, CNT_ARP_IN_REQUESTS, CNT_ARP_OUT_REPLIES, CNT_ARP_OUT_REQUESTS, CNT_ARP_RESOLUTIONS_FAILED, CNT_ARP_RESOLUTIONS_STARTED, CNT_ARP_RESOLUTIONS_SUCCEEDED, CNT_ETH_IN_FRAMES, CNT_ETH_OUT_FRAMES, CNT_ICMP_IN_ECHO_REPLIES, CNT_ICMP_IN_ECHO_REQUESTS, CNT_ICMP_OUT_ECHO_REPLIES, CNT_ICMP_OUT_ECHO_REQUESTS, CNT_IPV4_IN_PACKETS, CNT_IPV4_OUT_NO_ARP_ENTRY, CNT_IPV4_OUT_PACKETS, DROP_ARP_OWNER_QUEUE_FULL, DROP_ARP_TABLE_FULL, DROP_ARP_UNKNOWN_OP, DROP_ETH_INTERNAL_ERROR, DROP_ETH_NOT_FOR_US, DROP_ETH_OUT_DRIVER_REFUSED, DROP_ETH_UNKNOWN_ETHERTYPE, DROP_ICMP_ECHO_NOT_ANSWERED, DROP_IPV4_BAD_SOURCE, DROP_IPV4_BROADCAST_NOT_HANDLED, DROP_IPV4_FRAGMENT, DROP_IPV4_NOT_FOR_US, DROP_IPV4_OUT_TOO_LONG } from './counter-ids.js';
 
 
 /** Minimum Ethernet frame without FCS; shorter frames are zero-padded. */
@@ -34,6 +37,12 @@ const MAX_FRAME_LEN = 1514;
 const E_ARP_TIMER = 1;
 /** µTasker's message header length. */
 const HEADER_LEN = 5;
+
+/** `icmp.in-type-<n>` ids, registered the first time each type arrives (ICMP errors are rare). */
+const icmpTypeCounters: number[] = [];
+function icmpTypeCounter(type: number): number {
+  return icmpTypeCounters[type] ?? (icmpTypeCounters[type] = counterId(`icmp.in-type-${type}`));
+}
 
 export interface InterfaceAddress {
   /** Our IPv4 address (u32). */
@@ -138,12 +147,12 @@ export class NetInterface implements Ipv4Sender {
   sendIpv4(dst: number, protocol: number, tos: number, ttl: number, payloadLength: number, ownerTask: string, ownerSocket: number): number {
     dst >>>= 0;
     if (payloadLength < 0 || IPV4_PAYLOAD_OFFSET + payloadLength > this.txFrame.length) {
-      this.counters.drop('ipv4-out', 'too-long');
+      this.counters.drop(DROP_IPV4_OUT_TOO_LONG);
       return 0;
     }
     const mac = this.nextHopMac(dst, ownerTask ? { task: ownerTask, socket: ownerSocket } : undefined);
     if (!mac) {
-      this.counters.inc('ipv4-out.no-arp-entry');
+      this.counters.inc(CNT_IPV4_OUT_NO_ARP_ENTRY);
       return SEND_NO_ARP_ENTRY;
     }
     const frame = this.txFrame;
@@ -151,7 +160,7 @@ export class NetInterface implements Ipv4Sender {
     this.ident = (this.ident + 1) & 0xffff;
     emitIpv4Header({ src: this.address.address, dst, protocol, ttl, tos, ident: this.ident }, payloadLength, frame, ETHERNET_HEADER_LEN);
     const length = this.transmit(frame, IPV4_PAYLOAD_OFFSET + payloadLength);
-    if (length > 0) this.counters.inc('ipv4-out.packets');
+    if (length > 0) this.counters.inc(CNT_IPV4_OUT_PACKETS);
     return length;
   }
 
@@ -159,7 +168,7 @@ export class NetInterface implements Ipv4Sender {
   ping(dst: number, ident: number, sequence: number, payload: Uint8Array): number {
     const length = emitIcmpEcho(ICMP_ECHO_REQUEST, ident, sequence, payload, this.txFrame, IPV4_PAYLOAD_OFFSET);
     const sent = this.sendIpv4(dst, IPPROTO_ICMP, 0, 64, length, '', 0);
-    if (sent > 0) this.counters.inc('icmp.out-echo-requests');
+    if (sent > 0) this.counters.inc(CNT_ICMP_OUT_ECHO_REQUESTS);
     return sent;
   }
 
@@ -179,10 +188,10 @@ export class NetInterface implements Ipv4Sender {
     const start = this.arp.startResolution(hop, owner, now);
     if (start === 'request') {
       this.sendArp(ARP_REQUEST, BROADCAST_MAC, new Uint8Array(6), hop);
-      this.counters.inc('arp.resolutions-started');
+      this.counters.inc(CNT_ARP_RESOLUTIONS_STARTED);
       this.armArpTimer();
     } else if (start === 'table-full') {
-      this.counters.drop('arp', 'table-full');
+      this.counters.drop(DROP_ARP_TABLE_FULL);
       if (owner) this.notifyOwner(owner, ARP_RESOLUTION_FAILED);
     }
     return undefined;
@@ -194,10 +203,10 @@ export class NetInterface implements Ipv4Sender {
       length = MIN_FRAME_LEN;
     }
     if (!this.mac.transmit(frame.subarray(0, length))) {
-      this.counters.drop('eth-out', 'driver-refused');
+      this.counters.drop(DROP_ETH_OUT_DRIVER_REFUSED);
       return 0;
     }
-    this.counters.inc('eth.out-frames');
+    this.counters.inc(CNT_ETH_OUT_FRAMES);
     return length;
   }
 
@@ -221,37 +230,37 @@ export class NetInterface implements Ipv4Sender {
 
   /** One received frame, from driver to protocol handler. Never throws. */
   handleFrame(frame: Uint8Array): void {
-    this.counters.inc('eth.in-frames');
+    this.counters.inc(CNT_ETH_IN_FRAMES);
     try {
       const eth = parseEthernet(frame);
-      if (typeof eth === 'string') return this.counters.drop('eth', eth);
-      if (!isBroadcastMac(eth.dst) && !macEquals(eth.dst, this.mac.macAddress)) return this.counters.drop('eth', 'not-for-us');
+      if (typeof eth === 'string') return this.counters.drop(DROP_ETH_CODEC[DROP_REASONS.indexOf(eth) + 1]);
+      if (!isBroadcastMac(eth.dst) && !macEquals(eth.dst, this.mac.macAddress)) return this.counters.drop(DROP_ETH_NOT_FOR_US);
       if (eth.ethertype === ETHERTYPE_IPV4) this.handleIpv4(eth.src, eth.payload);
       else if (eth.ethertype === ETHERTYPE_ARP) this.handleArp(eth.payload);
-      else this.counters.drop('eth', 'unknown-ethertype');
+      else this.counters.drop(DROP_ETH_UNKNOWN_ETHERTYPE);
     } catch (error) {
       // A bug of ours must not take the stack down: count it and drop the frame.
-      this.counters.drop('eth', 'internal-error');
+      this.counters.drop(DROP_ETH_INTERNAL_ERROR);
       this.log('error', `frame handling failed: ${String(error)}`);
     }
   }
 
   private handleIpv4(srcMac: Uint8Array, bytes: Uint8Array): void {
     const ip = parseIpv4(bytes);
-    if (typeof ip === 'string') return this.counters.drop('ipv4', ip);
+    if (typeof ip === 'string') return this.counters.drop(DROP_IPV4_CODEC[DROP_REASONS.indexOf(ip) + 1]);
     const { address, netmask } = this.address;
     const broadcast = ip.dst === 0xffffffff || ip.dst === ((address & netmask) | ~netmask) >>> 0;
-    if (ip.dst !== address && !broadcast) return this.counters.drop('ipv4', 'not-for-us');
-    if (ip.src === address || ip.src === 0xffffffff || ip.src >>> 28 === 0xe) return this.counters.drop('ipv4', 'bad-source');
-    if (isFragment(ip)) return this.counters.drop('ipv4', 'fragment');
-    this.counters.inc('ipv4.in-packets');
+    if (ip.dst !== address && !broadcast) return this.counters.drop(DROP_IPV4_NOT_FOR_US);
+    if (ip.src === address || ip.src === 0xffffffff || ip.src >>> 28 === 0xe) return this.counters.drop(DROP_IPV4_BAD_SOURCE);
+    if (isFragment(ip)) return this.counters.drop(DROP_IPV4_FRAGMENT);
+    this.counters.inc(CNT_IPV4_IN_PACKETS);
     // Every valid frame from our subnet refreshes its sender's ARP entry (µTasker does the same).
     if (((ip.src ^ address) & netmask) === 0) this.learn(ip.src, srcMac, true);
     if (ip.protocol === IPPROTO_ICMP) return this.handleIcmp(ip, broadcast);
-    if (broadcast) return this.counters.drop('ipv4', 'broadcast-not-handled');
+    if (broadcast) return this.counters.drop(DROP_IPV4_BROADCAST_NOT_HANDLED);
     const handler = this.handlers.get(ip.protocol);
     if (!handler) {
-      this.counters.drop('ipv4', ip.protocol === IPPROTO_UDP ? 'udp-no-listener' : ip.protocol === IPPROTO_TCP ? 'tcp-not-enabled' : 'unknown-protocol');
+      this.counters.drop(ip.protocol === IPPROTO_UDP ? DROP_IPV4_UDP_NO_LISTENER : ip.protocol === IPPROTO_TCP ? DROP_IPV4_TCP_NOT_ENABLED : DROP_IPV4_UNKNOWN_PROTOCOL);
       return;
     }
     handler(ip);
@@ -259,29 +268,29 @@ export class NetInterface implements Ipv4Sender {
 
   private handleIcmp(ip: Ipv4Packet, broadcast: boolean): void {
     const icmp = parseIcmp(ip.payload);
-    if (typeof icmp === 'string') return this.counters.drop('icmp', icmp);
+    if (typeof icmp === 'string') return this.counters.drop(DROP_ICMP_CODEC[DROP_REASONS.indexOf(icmp) + 1]);
     if (icmp.type === ICMP_ECHO_REQUEST) {
-      this.counters.inc('icmp.in-echo-requests');
+      this.counters.inc(CNT_ICMP_IN_ECHO_REQUESTS);
       // Like µTasker (and Linux by default), no replies to broadcast pings.
-      if (broadcast || !this.answerPing) return this.counters.drop('icmp', 'echo-not-answered');
+      if (broadcast || !this.answerPing) return this.counters.drop(DROP_ICMP_ECHO_NOT_ANSWERED);
       const length = emitIcmpEcho(ICMP_ECHO_REPLY, icmp.ident, icmp.sequence, icmp.payload, this.txFrame, IPV4_PAYLOAD_OFFSET);
-      if (this.sendIpv4(ip.src, IPPROTO_ICMP, ip.tos, 64, length, '', 0) > 0) this.counters.inc('icmp.out-echo-replies');
+      if (this.sendIpv4(ip.src, IPPROTO_ICMP, ip.tos, 64, length, '', 0) > 0) this.counters.inc(CNT_ICMP_OUT_ECHO_REPLIES);
     } else if (icmp.type === ICMP_ECHO_REPLY) {
-      this.counters.inc('icmp.in-echo-replies');
+      this.counters.inc(CNT_ICMP_IN_ECHO_REPLIES);
       const reply: EchoReply = { from: ip.src, ident: icmp.ident, sequence: icmp.sequence, payload: icmp.payload, at: this.clock.now() };
       for (const listener of this.echoListeners) listener(reply);
     } else {
       // TCP ignores ICMP errors (µTasker does too); they are only counted.
-      this.counters.inc(`icmp.in-type-${icmp.type}`);
+      this.counters.inc(icmpTypeCounter(icmp.type));
     }
   }
 
   private handleArp(bytes: Uint8Array): void {
     const arp = parseArp(bytes);
-    if (typeof arp === 'string') return this.counters.drop('arp', arp);
+    if (typeof arp === 'string') return this.counters.drop(DROP_ARP_CODEC[DROP_REASONS.indexOf(arp) + 1]);
     const { address } = this.address;
     if (arp.senderIp === address && !macEquals(arp.senderMac, this.mac.macAddress)) {
-      this.counters.inc('arp.address-conflicts');
+      this.counters.inc(CNT_ARP_ADDRESS_CONFLICTS);
       this.log('warn', 'ARP: another host claims our IPv4 address');
       return;
     }
@@ -289,15 +298,15 @@ export class NetInterface implements Ipv4Sender {
     // ARP_IGNORE_FOREIGN_ENTRIES: foreign chatter only refreshes entries we already have.
     this.learn(arp.senderIp, arp.senderMac, forUs);
     if (arp.op === ARP_REQUEST) {
-      this.counters.inc('arp.in-requests');
+      this.counters.inc(CNT_ARP_IN_REQUESTS);
       if (forUs && arp.senderIp !== 0) {
         this.sendArp(ARP_REPLY, arp.senderMac, arp.senderMac, arp.senderIp);
-        this.counters.inc('arp.out-replies');
+        this.counters.inc(CNT_ARP_OUT_REPLIES);
       }
     } else if (arp.op === ARP_REPLY) {
-      this.counters.inc('arp.in-replies');
+      this.counters.inc(CNT_ARP_IN_REPLIES);
     } else {
-      this.counters.drop('arp', 'unknown-op');
+      this.counters.drop(DROP_ARP_UNKNOWN_OP);
     }
   }
 
@@ -305,7 +314,7 @@ export class NetInterface implements Ipv4Sender {
     if (ip === 0 || isBroadcastMac(mac)) return;
     const resolved = this.arp.learn(ip, mac, this.clock.now(), create);
     for (const owner of resolved) this.notifyOwner(owner, ARP_RESOLUTION_SUCCESS);
-    if (resolved.length > 0) this.counters.inc('arp.resolutions-succeeded');
+    if (resolved.length > 0) this.counters.inc(CNT_ARP_RESOLUTIONS_SUCCEEDED);
     this.armArpTimer();
   }
 
@@ -317,21 +326,21 @@ export class NetInterface implements Ipv4Sender {
     emitEthernetHeader(ethDst, this.mac.macAddress, ETHERTYPE_ARP, frame, 0);
     emitArp(packet, frame, ETHERNET_HEADER_LEN);
     frame.fill(0, ETHERNET_HEADER_LEN + ARP_PACKET_LEN);
-    if (op === ARP_REQUEST) this.counters.inc('arp.out-requests');
+    if (op === ARP_REQUEST) this.counters.inc(CNT_ARP_OUT_REQUESTS);
     this.transmit(frame, MIN_FRAME_LEN);
   }
 
   /** Announces our address on start (sender and target IP both ours). */
   private sendGratuitousArp(): void {
     this.sendArp(ARP_REQUEST, BROADCAST_MAC, new Uint8Array(6), this.address.address);
-    this.counters.inc('arp.gratuitous');
+    this.counters.inc(CNT_ARP_GRATUITOUS);
   }
 
   /** µTasker's ARP → owner message: [route, route, owner, 'A', 2, result, socket]. */
   private notifyOwner(owner: ArpOwner, result: number): void {
     if (!owner.task) return;
     const message = new Uint8Array([0, 0, owner.task.charCodeAt(0), TASK_ARP.charCodeAt(0), 2, result, owner.socket & 0xff]);
-    if (this.scheduler.write(message) === 0) this.counters.drop('arp', 'owner-queue-full');
+    if (this.scheduler.write(message) === 0) this.counters.drop(DROP_ARP_OWNER_QUEUE_FULL);
   }
 
   /** The ARP task ('A'): its timer drives request repeats, failures and ageing. */
@@ -347,7 +356,7 @@ export class NetInterface implements Ipv4Sender {
     const { requests, failed } = this.arp.tick(now);
     for (const ip of requests) this.sendArp(ARP_REQUEST, BROADCAST_MAC, new Uint8Array(6), ip);
     for (const f of failed) {
-      this.counters.inc('arp.resolutions-failed');
+      this.counters.inc(CNT_ARP_RESOLUTIONS_FAILED);
       for (const owner of f.owners) this.notifyOwner(owner, ARP_RESOLUTION_FAILED);
     }
     this.armArpTimer();

@@ -12,6 +12,7 @@ import { seqAdd, seqDiff, seqGt, seqLt } from './seq.js';
 import type { TcpSocket } from './socket.js';
 import { TcpEvent, TcpState } from './types.js';
 import { TCP_ACK, TCP_PSH } from '../wire/tcp.js';
+import { CNT_TCP_BUFFERED_TRUNCATED, CNT_TCP_FAST_RETRANSMITS, CNT_TCP_RETRANSMISSIONS, CNT_TCP_WINDOW_PROBES } from '../counter-ids.js';
 
 /** fnSendBufTCP command bits (µTasker's TCP_BUF_*). */
 export const BufCommand = {
@@ -94,7 +95,7 @@ export function sendBuffered(core: TcpCore, s: TcpSocket, data: Uint8Array | nul
   let queued = 0;
   if (command & BufCommand.Send && data !== null && length > 0 && !s.closePending && !s.finSent) {
     queued = tx.buffer.write(data, 0, Math.min(length, data.length));
-    if (queued < length) core.counters.inc('tcp.buffered.truncated');
+    if (queued < length) core.counters.inc(CNT_TCP_BUFFERED_TRUNCATED);
   }
   if (command & BufCommand.Prepare) return queued;
   // TCP_BUF_REP asks for a retransmission; the stack has already made it (see report).
@@ -176,7 +177,7 @@ function resendFirst(core: TcpCore, s: TcpSocket): void {
   const flight = seqDiff(s.sndMax, s.sndUna);
   if (flight <= 0 || s.tx === undefined) return;
   s.retransmissions++;
-  core.counters.inc('tcp.retransmissions');
+  core.counters.inc(CNT_TCP_RETRANSMISSIONS);
   s.rtt.onRetransmit(s.sndMax);
   sendRange(core, s, 0, Math.min(flight, segmentLimit(core, s), s.tx.buffer.length));
 }
@@ -206,7 +207,7 @@ export function onBufferedDuplicateAck(core: TcpCore, s: TcpSocket): void {
   if (tx === undefined || !core.config.congestionControl) return;
   const flight = seqDiff(s.sndMax, s.sndUna);
   if (tx.cc.onDuplicateAck(flight, s.sndMax, s.sndUna) === 'fast-retransmit') {
-    core.counters.inc('tcp.fast-retransmits');
+    core.counters.inc(CNT_TCP_FAST_RETRANSMITS);
     resendFirst(core, s);
   }
 }
@@ -249,7 +250,7 @@ export function sendWindowProbe(core: TcpCore, s: TcpSocket): void {
   if (tx === undefined || tx.buffer.length === 0 || s.sndWnd !== 0) return;
   const scratch = core.txScratch;
   tx.buffer.copyOut(0, 1, scratch, 0);
-  core.counters.inc('tcp.window-probes');
+  core.counters.inc(CNT_TCP_WINDOW_PROBES);
   core.out.send(s, TCP_ACK, s.sndUna, scratch.subarray(0, 1));
   // The probe byte is not "sent" for SND.NXT: if the peer drops it, normal sending resumes at SND.UNA.
   const end = seqAdd(s.sndUna, 1);

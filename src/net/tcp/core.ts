@@ -18,6 +18,7 @@ import { RtoEstimator } from './rto.js';
 import { seqAdd, seqDiff, seqGt } from './seq.js';
 import { TcpSocket } from './socket.js';
 import { AppResult, TcpEvent, TcpState } from './types.js';
+import { CNT_TCP_EVENTS, CNT_TCP_EVENTS_OTHER, CNT_TCP_ABORTS, CNT_TCP_CHALLENGE_ACKS, CNT_TCP_CHALLENGE_ACKS_SUPPRESSED, CNT_TCP_IN_RESETS, CNT_TCP_LISTENER_ERRORS, CNT_TCP_OUT_RESETS } from '../counter-ids.js';
 
 /** What the stack needs of the scheduler (a structural subset of src/sched's Scheduler). */
 export interface TcpScheduler {
@@ -42,8 +43,6 @@ export interface TcpObserver {
  * the int32 range of real answers, and its bits read as APP_ACCEPT (ToInt32 gives 0).
  */
 export const CONNECTION_GONE = 0x1_0000_0000;
-/** Counter names per event, built once (the receive path builds no strings). */
-const EVENT_COUNTERS: readonly string[] = Array.from({ length: 16 }, (_, e) => `tcp.events.${e}`);
 
 /** µTasker's E_POLL_TCP: the event number of the TCP task's mono timer. */
 export const E_POLL_TCP = 1;
@@ -122,7 +121,7 @@ export class TcpCore {
   notify(s: TcpSocket, event: TcpEvent, data: Uint8Array | null, portLen: number): number {
     const listener = s.listener;
     if (listener === null) return AppResult.Accept;
-    this.counters.inc(EVENT_COUNTERS[event] ?? 'tcp.events.other');
+    this.counters.inc(CNT_TCP_EVENTS[event] ?? CNT_TCP_EVENTS_OTHER);
     this.observer?.event(s.index, event, s.state);
     const connection = s.generation;
     let answer: number = AppResult.Accept;
@@ -130,7 +129,7 @@ export class TcpCore {
       const r = listener(s.index, event, data, portLen);
       if (typeof r === 'number' && Number.isFinite(r)) answer = r | 0;
     } catch (e) {
-      this.counters.inc('tcp.listener-errors');
+      this.counters.inc(CNT_TCP_LISTENER_ERRORS);
       this.log('warn', `tcp: listener of socket ${s.index} threw on event ${event}: ${String(e)}`);
     }
     this.lastAnswer = answer;
@@ -234,10 +233,10 @@ export class TcpCore {
   /** An ACK answering a RST or SYN that might be forged (RFC 5961 §3.2, §4.2), rate-limited (§7). */
   challengeAck(s: TcpSocket): void {
     if (!this.challengeAcks.allow(this.now())) {
-      this.counters.inc('tcp.challenge-acks-suppressed');
+      this.counters.inc(CNT_TCP_CHALLENGE_ACKS_SUPPRESSED);
       return;
     }
-    this.counters.inc('tcp.challenge-acks');
+    this.counters.inc(CNT_TCP_CHALLENGE_ACKS);
     this.sendAck(s);
   }
 
@@ -265,7 +264,7 @@ export class TcpCore {
 
   /** RST of an established connection we give up on: <SEQ=SND.NXT><CTL=RST>. */
   sendRst(s: TcpSocket): number {
-    this.counters.inc('tcp.out.resets');
+    this.counters.inc(CNT_TCP_OUT_RESETS);
     return this.out.send(s, TCP_RST, s.sndMax);
   }
 
@@ -293,13 +292,13 @@ export class TcpCore {
     if (sendRst) this.sendRst(s);
     const toListen = s.state === TcpState.SynReceived && s.passiveOpen && this.config.synReceivedResetToListen;
     this.endConnection(s, toListen ? TcpState.Listen : TcpState.Closed);
-    this.counters.inc('tcp.aborts');
+    this.counters.inc(CNT_TCP_ABORTS);
     if (this.notifyPeer(s, TcpEvent.Abort) !== CONNECTION_GONE && toListen) s.setPeer(0, 0);
   }
 
   /** Reset by the peer (RFC 9293 §3.10.7.4, second check), as abort() but nothing is sent. */
   resetByPeer(s: TcpSocket): void {
-    this.counters.inc('tcp.in.resets');
+    this.counters.inc(CNT_TCP_IN_RESETS);
     if (s.state === TcpState.TimeWait) {
       // The application already had TCP_EVENT_CLOSED for this connection.
       this.endConnection(s, TcpState.Closed);

@@ -9,6 +9,7 @@ import { CONNECTION_GONE, type TcpCore } from './core.js';
 import { seqAdd, seqGt, seqLeq } from './seq.js';
 import type { TcpSocket } from './socket.js';
 import { AppResult, TcpEvent, TcpState } from './types.js';
+import { CNT_TCP_CONREQ_REJECTED, DROP_TCP_BAD_ACK, DROP_TCP_CONREQ_WAIT, DROP_TCP_LISTENER_GONE, DROP_TCP_NO_SYN, DROP_TCP_RST_WITHOUT_ACK, DROP_TCP_SIMULTANEOUS_OPEN } from '../counter-ids.js';
 
 /** A SYN without ACK, RST or FIN: the only segment a listener takes. */
 export function isBareSyn(seg: TcpSegment): boolean {
@@ -47,18 +48,18 @@ export function inputListen(core: TcpCore, s: TcpSocket, src: number, seg: TcpSe
   const answer = core.notifyPeer(s, TcpEvent.ConnectionRequest);
   if (answer === CONNECTION_GONE) {
     // The listener closed, released or reused the socket: nobody takes the SYN.
-    core.counters.drop('tcp', 'tcp-listener-gone');
+    core.counters.drop(DROP_TCP_LISTENER_GONE);
     if ((core.lastAnswer & AppResult.Wait) === 0) rejectSyn(core, src, seg);
     return;
   }
   if (answer & AppResult.Reject) {
-    core.counters.inc('tcp.conreq-rejected');
+    core.counters.inc(CNT_TCP_CONREQ_REJECTED);
     rejectSyn(core, src, seg);
     s.setPeer(0, 0);
     return;
   }
   if (answer & AppResult.Wait) {
-    core.counters.drop('tcp', 'tcp-conreq-wait');
+    core.counters.drop(DROP_TCP_CONREQ_WAIT);
     s.setPeer(0, 0);
     return;
   }
@@ -85,7 +86,7 @@ export function inputSynSent(core: TcpCore, s: TcpSocket, seg: TcpSegment): void
   const hasAck = (seg.flags & TCP_ACK) !== 0;
   if (hasAck && (seqLeq(seg.ack, s.iss) || seqGt(seg.ack, s.sndMax))) {
     // Acknowledges something we never sent: a stale connection on the peer's side.
-    core.counters.drop('tcp', 'tcp-bad-ack');
+    core.counters.drop(DROP_TCP_BAD_ACK);
     if ((seg.flags & TCP_RST) === 0) {
       core.out.replyReset(s.remoteAddr, s.localPort, s.remotePort, seg.seq, seg.ack, seg.flags, seqLen(seg));
     }
@@ -94,11 +95,11 @@ export function inputSynSent(core: TcpCore, s: TcpSocket, seg: TcpSegment): void
   if (seg.flags & TCP_RST) {
     // RFC 9293 takes a RST here only with an acceptable ACK; µTasker takes any RST.
     if (hasAck || !core.config.simultaneousOpen) core.resetByPeer(s);
-    else core.counters.drop('tcp', 'tcp-rst-without-ack');
+    else core.counters.drop(DROP_TCP_RST_WITHOUT_ACK);
     return;
   }
   if ((seg.flags & TCP_SYN) === 0) {
-    core.counters.drop('tcp', 'tcp-no-syn');
+    core.counters.drop(DROP_TCP_NO_SYN);
     return;
   }
   acceptPeerSyn(core, s, seg);
@@ -113,7 +114,7 @@ export function inputSynSent(core: TcpCore, s: TcpSocket, seg: TcpSegment): void
     return;
   }
   if (!core.config.simultaneousOpen) {
-    core.counters.drop('tcp', 'tcp-simultaneous-open');
+    core.counters.drop(DROP_TCP_SIMULTANEOUS_OPEN);
     return;
   }
   // Simultaneous open: both sides sent a SYN; answer with SYN+ACK from SYN_RCVD.

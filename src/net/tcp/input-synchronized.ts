@@ -13,6 +13,7 @@ import { regenerate } from './timers.js';
 import { seqAdd, seqDiff, seqGt, seqInWindow, seqLeq, seqLt } from './seq.js';
 import type { TcpSocket } from './socket.js';
 import { TcpEvent, TcpState } from './types.js';
+import { CNT_TCP_SYN_REPEATS, CNT_TCP_WINDOW_REOPENED, DROP_TCP_ACK_TOO_OLD, DROP_TCP_ACK_UNSENT, DROP_TCP_BAD_ACK, DROP_TCP_NO_ACK, DROP_TCP_OUT_OF_WINDOW, DROP_TCP_RST_OUT_OF_WINDOW, DROP_TCP_SYN_IN_WINDOW } from '../counter-ids.js';
 
 /** RFC 9293 §3.10.7.4 "first, check sequence number" (the four-case acceptability test). */
 export function acceptable(seq: number, len: number, rcvNxt: number, wnd: number): boolean {
@@ -26,7 +27,7 @@ export function inputSynchronized(core: TcpCore, s: TcpSocket, src: number, seg:
   if (s.state === TcpState.SynReceived && isBareSyn(seg)) {
     if (seg.seq === s.irs) {
       // The peer repeats its SYN: our SYN+ACK was lost.
-      core.counters.inc('tcp.syn-repeats');
+      core.counters.inc(CNT_TCP_SYN_REPEATS);
       core.sendSynAck(s);
       return;
     }
@@ -53,7 +54,7 @@ export function inputSynchronized(core: TcpCore, s: TcpSocket, src: number, seg:
       textAllowed = false; // zero window: the ACK field still counts, the data does not
     } else {
       // Old duplicates, keep-alive probes, a repeated FIN or SYN+ACK: answer with an ACK.
-      core.counters.drop('tcp', 'tcp-out-of-window');
+      core.counters.drop(DROP_TCP_OUT_OF_WINDOW);
       if (s.state === TcpState.TimeWait && seg.flags & TCP_FIN) core.restartTimeWait(s);
       core.sendAck(s);
       return;
@@ -61,11 +62,11 @@ export function inputSynchronized(core: TcpCore, s: TcpSocket, src: number, seg:
   }
   if (seg.flags & TCP_SYN) {
     if (cfg.rfc5961) core.challengeAck(s);
-    else core.counters.drop('tcp', 'tcp-syn-in-window');
+    else core.counters.drop(DROP_TCP_SYN_IN_WINDOW);
     return;
   }
   if ((seg.flags & TCP_ACK) === 0) {
-    core.counters.drop('tcp', 'tcp-no-ack');
+    core.counters.drop(DROP_TCP_NO_ACK);
     return;
   }
   // Each step answers whether the segment goes on: false once it is finished with, or the
@@ -87,7 +88,7 @@ function inputReset(core: TcpCore, s: TcpSocket, seq: number, wnd: number): void
   if (core.config.rfc5961) {
     const c = classifyRst(seq, s.rcvNxt, wnd);
     if (c === 'outside') {
-      core.counters.drop('tcp', 'tcp-rst-out-of-window');
+      core.counters.drop(DROP_TCP_RST_OUT_OF_WINDOW);
       return;
     }
     if (c === 'in-window') {
@@ -101,7 +102,7 @@ function inputReset(core: TcpCore, s: TcpSocket, seq: number, wnd: number): void
 /** SYN_RCVD + acceptable ACK → ESTABLISHED and TCP_EVENT_CONNECTED; a bad ACK gets a RST. */
 function completeHandshake(core: TcpCore, s: TcpSocket, seg: TcpSegment): boolean {
   if (!seqGt(seg.ack, s.sndUna) || seqGt(seg.ack, s.sndMax)) {
-    core.counters.drop('tcp', 'tcp-bad-ack');
+    core.counters.drop(DROP_TCP_BAD_ACK);
     core.out.replyReset(s.remoteAddr, s.localPort, s.remotePort, seg.seq, seg.ack, seg.flags, seqLen(seg));
     return false;
   }
@@ -132,14 +133,14 @@ function updateWindow(s: TcpSocket, seg: TcpSegment): boolean {
 function processAck(core: TcpCore, s: TcpSocket, seg: TcpSegment, handshake: boolean): boolean {
   const ack = seg.ack;
   if (seqGt(ack, s.sndMax)) {
-    core.counters.drop('tcp', 'tcp-ack-unsent');
+    core.counters.drop(DROP_TCP_ACK_UNSENT);
     core.sendAck(s);
     return false;
   }
   if (core.config.rfc5961 && classifyAck(ack, s.sndUna, s.sndMax, s.maxSndWnd) === 'unacceptable') {
     // RFC 5961 §5.2: older than anything the peer could still acknowledge — blind data
     // injection, not the peer. The segment goes; a rate-limited challenge ACK answers.
-    core.counters.drop('tcp', 'tcp-ack-too-old');
+    core.counters.drop(DROP_TCP_ACK_TOO_OLD);
     core.challengeAck(s);
     return false;
   }
@@ -182,7 +183,7 @@ function processAck(core: TcpCore, s: TcpSocket, seg: TcpSegment, handshake: boo
     if (!advanced && windowWasZero && s.sndWnd > 0 && outstanding && s.tx === undefined) {
       // The window opened while a simple socket's probe (or block) is outstanding: the
       // closed window dropped it, so the application repeats it now, not at the next timeout.
-      core.counters.inc('tcp.window-reopened');
+      core.counters.inc(CNT_TCP_WINDOW_REOPENED);
       if (!regenerate(core, s)) return false;
     } else if (!ackEvents(core, s, ack, advanced, outstanding, windowChanged)) {
       return false;

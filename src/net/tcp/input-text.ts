@@ -11,6 +11,7 @@ import { ReassemblyQueue } from './reassembly.js';
 import { seqAdd, seqDiff, seqGt, seqLt } from './seq.js';
 import type { TcpSocket } from './socket.js';
 import { AppResult, TcpEvent, TcpState } from './types.js';
+import { CNT_TCP_IN_DISCARDED_BYTES, CNT_TCP_IN_FIN_REJECTED, CNT_TCP_IN_OUT_OF_ORDER, CNT_TCP_IN_REJECTED_SEGMENTS } from '../counter-ids.js';
 
 const EMPTY = new Uint8Array(0);
 /** Bound on deliveries from the reassembly queue after one segment. */
@@ -54,7 +55,7 @@ export function receiveText(core: TcpCore, s: TcpSocket, seg: TcpSegment, wnd: n
   } else if (fin && seqGt(finSeq, s.rcvNxt)) {
     // A FIN alone beyond a gap: kept, and answered with a duplicate ACK like out-of-order data.
     holdFin(core, s, finSeq);
-    core.counters.inc('tcp.in.out-of-order');
+    core.counters.inc(CNT_TCP_IN_OUT_OF_ORDER);
     core.sendAck(s);
     return true;
   }
@@ -83,7 +84,7 @@ function afterOurFin(state: TcpState): boolean {
  * acknowledgement covers the data (which the application never sees).
  */
 function withholdDataAfterFin(core: TcpCore, s: TcpSocket, seg: TcpSegment, fin: boolean, finSeq: number): boolean {
-  core.counters.inc('tcp.in.discarded-bytes', seg.payload.length);
+  core.counters.inc(CNT_TCP_IN_DISCARDED_BYTES, seg.payload.length);
   if (!fin || seg.seq !== s.rcvNxt || s.finReceived) return true;
   s.rcvNxt = finSeq;
   return receiveFin(core, s, false);
@@ -120,7 +121,7 @@ function deliver(core: TcpCore, s: TcpSocket, data: Uint8Array): Delivery {
   const len = data.length;
   if (s.state !== TcpState.Established && !core.config.deliverDataAfterFin) {
     // Our FIN went out from a callback of this segment: the rest is withheld as above.
-    core.counters.inc('tcp.in.discarded-bytes', len);
+    core.counters.inc(CNT_TCP_IN_DISCARDED_BYTES, len);
     return 'rejected';
   }
   s.rcvNxt = seqAdd(s.rcvNxt, len);
@@ -137,7 +138,7 @@ function deliver(core: TcpCore, s: TcpSocket, data: Uint8Array): Delivery {
     s.rcvNxt = seqAdd(s.rcvNxt, -len);
     s.bytesIn -= len;
     s.ackPending = false;
-    core.counters.inc('tcp.in.rejected-segments');
+    core.counters.inc(CNT_TCP_IN_REJECTED_SEGMENTS);
     return 'rejected';
   }
   requestedClose(core, s, answer);
@@ -150,7 +151,7 @@ function holdFin(core: TcpCore, s: TcpSocket, finSeq: number): void {
 }
 
 function queueOutOfOrder(core: TcpCore, s: TcpSocket, seq: number, payload: Uint8Array): void {
-  core.counters.inc('tcp.in.out-of-order');
+  core.counters.inc(CNT_TCP_IN_OUT_OF_ORDER);
   const cfg = core.config;
   if (cfg.reassembly && cfg.reassemblyMaxBytes > 0) {
     if (s.reassembly === undefined) {
@@ -209,7 +210,7 @@ function peerClose(core: TcpCore, s: TcpSocket, dataDelivered: boolean): boolean
     s.rcvNxt = seqAdd(s.rcvNxt, -1);
     s.finReceived = false;
     s.closeReported = false; // the repeated FIN asks again
-    core.counters.inc('tcp.in.fin-rejected');
+    core.counters.inc(CNT_TCP_IN_FIN_REJECTED);
     // The data before the FIN is still acknowledged; the FIN is not.
     if (s.ackPending && dataDelivered) core.sendAck(s);
     s.ackPending = false;

@@ -4,12 +4,14 @@
  * `tcp.drop.<reason>`.
  */
 import { parseTcp, seqLen, TCP_RST, type TcpSegment } from '../wire/tcp.js';
+import { DROP_REASONS } from '../wire/reasons.js';
 import type { TcpCore } from './core.js';
 import { inputListen, inputSynSent, isBareSyn } from './input-open.js';
 import { inputSynchronized } from './input-synchronized.js';
 import { findConnection, findListener, recycleHalfOpen, reuseForSyn } from './pool.js';
 import type { TcpSocket } from './socket.js';
 import { TcpState } from './types.js';
+import { DROP_TCP_CODEC, CNT_TCP_IN_SEGMENTS, DROP_TCP_NO_SOCKET, DROP_TCP_PORT_ZERO } from '../counter-ids.js';
 
 /** The parts of an IPv4 packet TCP uses (the interface passes its parsed Ipv4Packet). */
 export interface TcpIpInput {
@@ -29,19 +31,19 @@ export function tcpInput(core: TcpCore, ip: TcpIpInput): void {
 }
 
 function dispatch(core: TcpCore, ip: TcpIpInput): void {
-  core.counters.inc('tcp.in.segments');
+  core.counters.inc(CNT_TCP_IN_SEGMENTS);
   const seg = parseTcp(ip.payload, ip.src, ip.dst, true);
   if (typeof seg === 'string') {
-    core.counters.drop('tcp', seg);
+    core.counters.drop(DROP_TCP_CODEC[DROP_REASONS.indexOf(seg) + 1]);
     return;
   }
   if (seg.srcPort === 0 || seg.dstPort === 0) {
-    core.counters.drop('tcp', 'tcp-port-zero');
+    core.counters.drop(DROP_TCP_PORT_ZERO);
     return;
   }
   const s = demux(core, ip.src, seg);
   if (s === undefined) {
-    core.counters.drop('tcp', 'tcp-no-socket');
+    core.counters.drop(DROP_TCP_NO_SOCKET);
     if ((seg.flags & TCP_RST) === 0) {
       core.out.replyReset(ip.src, seg.dstPort, seg.srcPort, seg.seq, seg.ack, seg.flags, seqLen(seg));
     }

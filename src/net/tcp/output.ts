@@ -12,6 +12,7 @@ import { IPV4_PAYLOAD_OFFSET, SEND_NO_ARP_ENTRY, type TcpNetwork } from './netwo
 import type { TcpConfig } from './config.js';
 import { TASK_TCP } from '../tasks.js';
 import type { TcpSocket } from './socket.js';
+import { CNT_TCP_OUT_NO_ARP, CNT_TCP_OUT_REFUSED, CNT_TCP_OUT_RESETS, CNT_TCP_OUT_SEGMENTS, CNT_TCP_OUT_TOO_BIG } from '../counter-ids.js';
 
 const EMPTY = new Uint8Array(0);
 const MAX_WINDOW_FIELD = 0xffff;
@@ -97,7 +98,7 @@ export class SegmentOutput {
     f.window = 0;
     f.urgent = 0;
     f.options = this.noOptions;
-    this.counters.inc('tcp.out.resets');
+    this.counters.inc(CNT_TCP_OUT_RESETS);
     const result = this.transmit(r.dst, 0, EMPTY, this.config.sockets);
     this.pendingReset = result === SEND_NO_ARP_ENTRY ? r : undefined;
     return result;
@@ -126,15 +127,15 @@ export class SegmentOutput {
     const net = this.network;
     const frame = net.txFrame;
     if (IPV4_PAYLOAD_OFFSET + tcpHeaderLength(this.fields.options) + payload.length > frame.length) {
-      this.counters.inc('tcp.out.too-big');
+      this.counters.inc(CNT_TCP_OUT_TOO_BIG);
       return 0;
     }
     const len = emitTcp(this.fields, payload, net.localAddress(), dst, frame, IPV4_PAYLOAD_OFFSET);
     // The TCP task owns every TCP transmission: ARP results come back to it.
     const r = net.sendIpv4(dst, IPPROTO_TCP, tos, this.config.ttl, len, TASK_TCP, owner);
-    this.counters.inc('tcp.out.segments');
-    if (r === SEND_NO_ARP_ENTRY) this.counters.inc('tcp.out.no-arp');
-    else if (r === 0) this.counters.inc('tcp.out.refused');
+    this.counters.inc(CNT_TCP_OUT_SEGMENTS);
+    if (r === SEND_NO_ARP_ENTRY) this.counters.inc(CNT_TCP_OUT_NO_ARP);
+    else if (r === 0) this.counters.inc(CNT_TCP_OUT_REFUSED);
     return r;
   }
 }

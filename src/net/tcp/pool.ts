@@ -6,6 +6,7 @@
 import type { TcpCore } from './core.js';
 import type { TcpSocket } from './socket.js';
 import { TcpEvent, TcpState } from './types.js';
+import { CNT_TCP_HALF_OPEN_RECYCLED, CNT_TCP_REUSED_SOCKETS } from '../counter-ids.js';
 
 export const TCP_PORTS_START = 49152;
 export const TCP_PORTS_END = 65535;
@@ -37,7 +38,7 @@ export function reuseForSyn(core: TcpCore, peer: number, peerPort: number, local
   if (!core.config.reuseTimeWaitSockets || !core.config.reuseTimeWaitOnSyn) return undefined;
   const s = pickReusable(core, peer, peerPort, localPort);
   if (s === undefined) return undefined;
-  core.counters.inc('tcp.reused-sockets');
+  core.counters.inc(CNT_TCP_REUSED_SOCKETS);
   core.endConnection(s, TcpState.Closed);
   core.notifyPeer(s, TcpEvent.Closed, 0);
   return s.state === TcpState.Listen && s.localPort === localPort ? s : undefined;
@@ -66,7 +67,7 @@ export function recycleHalfOpen(core: TcpCore, localPort: number): TcpSocket | u
     if (oldest === undefined || s.openedAt < oldest.openedAt) oldest = s;
   }
   if (oldest === undefined || core.now() - oldest.openedAt < core.config.synFloodRecycleAgeMs) return undefined;
-  core.counters.inc('tcp.half-open-recycled');
+  core.counters.inc(CNT_TCP_HALF_OPEN_RECYCLED);
   core.endConnection(oldest, TcpState.Listen);
   core.notifyPeer(oldest, TcpEvent.Abort);
   return oldest.state === TcpState.Listen && oldest.localPort === localPort ? oldest : undefined;

@@ -20,6 +20,7 @@ import type { TcpSocket } from './socket.js';
 import { runTcpTask, type TcpTaskContext } from './task.js';
 import { TcpError, TcpEvent, TcpState, tcpStateName, type TcpListener, type TcpSocketInfo } from './types.js';
 import { isBytes, isIndex, isU16, isU8, isUnicastAddress } from './validate.js';
+import { CNT_TCP_ACTIVE_OPENS, CNT_TCP_INTERNAL_ERRORS } from '../counter-ids.js';
 
 export interface TcpStackOptions {
   network: TcpNetwork;
@@ -285,7 +286,7 @@ export class TcpStack {
     try {
       return fn();
     } catch (e) {
-      this.counters.inc('tcp.internal-errors');
+      this.counters.inc(CNT_TCP_INTERNAL_ERRORS);
       this.core.log('error', `tcp: internal error: ${String(e)}`);
       return fallback;
     } finally {
@@ -327,7 +328,7 @@ export class TcpStack {
     s.rtt.start(s.sndMax, core.now());
     core.sendSyn(s);
     core.armRetransmit(s);
-    this.counters.inc('tcp.active-opens');
+    this.counters.inc(CNT_TCP_ACTIVE_OPENS);
   }
 
   private sendSimple(s: TcpSocket, payload: Uint8Array, flags: number): number {

@@ -12,6 +12,7 @@ import { seqDiff } from './seq.js';
 import type { TcpSocket } from './socket.js';
 import { processTimers } from './timers.js';
 import { TcpEvent, TcpState } from './types.js';
+import { CNT_TCP_ARP_FAILED, CNT_TCP_ARP_RESOLVED, CNT_TCP_TASK_UNKNOWN_MESSAGES } from '../counter-ids.js';
 
 const HEADER = MESSAGE_HEADER_LENGTH;
 const FROM_ARP = TASK_ARP.charCodeAt(0);
@@ -41,7 +42,7 @@ export function runTcpTask(core: TcpCore, ctx: TcpTaskContext): void {
     // Content longer than we look at is skipped so the next header is read in step.
     if (length > 8) skip(core, ctx.queue, length - 8);
     if (source === FROM_ARP && got >= 2) arpResult(core, msg[HEADER], got >= 3 ? (msg[HEADER + 1] << 8) | msg[HEADER + 2] : msg[HEADER + 1]);
-    else core.counters.inc('tcp.task.unknown-messages');
+    else core.counters.inc(CNT_TCP_TASK_UNKNOWN_MESSAGES);
   }
   core.syncTimer();
 }
@@ -62,10 +63,10 @@ export function arpResult(core: TcpCore, result: number, socket: number): void {
   const s = core.sockets[socket];
   if (s === undefined || s.state <= TcpState.Listen) return;
   if (result === ARP_RESOLUTION_SUCCESS) {
-    core.counters.inc('tcp.arp-resolved');
+    core.counters.inc(CNT_TCP_ARP_RESOLVED);
     resendAfterResolution(core, s);
   } else if (result === ARP_RESOLUTION_FAILED) {
-    core.counters.inc('tcp.arp-failed');
+    core.counters.inc(CNT_TCP_ARP_FAILED);
     core.notifyPeer(s, TcpEvent.ArpResolutionFailed);
   }
 }

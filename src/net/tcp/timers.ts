@@ -8,6 +8,7 @@ import { CONNECTION_GONE, type TcpCore } from './core.js';
 import { seqDiff } from './seq.js';
 import type { TcpSocket } from './socket.js';
 import { TcpEvent, TcpState } from './types.js';
+import { CNT_TCP_FIN_WAIT_2_TIMEOUTS, CNT_TCP_IDLE_TIMEOUTS, CNT_TCP_RETRANSMISSIONS, CNT_TCP_TIMEOUTS } from '../counter-ids.js';
 
 function due(at: number | undefined, now: number): boolean {
   return at !== undefined && at <= now;
@@ -55,7 +56,7 @@ function onIdle(core: TcpCore, s: TcpSocket): boolean {
   // unacknowledged): its FIN follows that data and the retransmission timer bounds the
   // wait, so there is nothing to close and nothing new to report.
   if (s.closePending) return true;
-  core.counters.inc('tcp.idle-timeouts');
+  core.counters.inc(CNT_TCP_IDLE_TIMEOUTS);
   core.close(s);
   // In CLOSE_WAIT the application already had TCP_EVENT_CLOSE (the peer's FIN); it is not repeated.
   if (s.closeReported) return true;
@@ -67,7 +68,7 @@ function onRetransmitTimer(core: TcpCore, s: TcpSocket): boolean {
   s.rtxAt = undefined;
   if (!needsRetransmission(s)) return true;
   if (s.retriesLeft <= 0) {
-    core.counters.inc('tcp.timeouts');
+    core.counters.inc(CNT_TCP_TIMEOUTS);
     core.abort(s, true);
     return false;
   }
@@ -120,7 +121,7 @@ function needsRetransmission(s: TcpSocket): boolean {
 
 function countRetransmission(core: TcpCore, s: TcpSocket): void {
   s.retransmissions++;
-  core.counters.inc('tcp.retransmissions');
+  core.counters.inc(CNT_TCP_RETRANSMISSIONS);
   s.rtt.onRetransmit(s.sndMax);
 }
 
@@ -149,7 +150,7 @@ export function regenerate(core: TcpCore, s: TcpSocket): boolean {
 function onFinWait2Limit(core: TcpCore, s: TcpSocket): boolean {
   s.finWait2At = undefined;
   if (s.state !== TcpState.FinWait2) return true;
-  core.counters.inc('tcp.fin-wait-2-timeouts');
+  core.counters.inc(CNT_TCP_FIN_WAIT_2_TIMEOUTS);
   core.abort(s, true);
   return false;
 }

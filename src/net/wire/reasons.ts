@@ -1,7 +1,9 @@
 /**
- * Why a codec rejected its input. Callers test `typeof r === 'string'` and count the
- * string under the layer's drop counters, so every name is kebab-case with the layer as
- * its prefix and is stable: renaming one renames a counter.
+ * Why a codec rejected its input. The readers of the hot path (`readIpv4`, `readTcp`)
+ * return a numeric code (0 = accepted) so that counting a drop builds no string; the
+ * convenience parsers return the code's name. Names are kebab-case with the layer as
+ * their prefix and are stable: renaming one renames a counter (`<layer>.drop.<name>`).
+ * The code of a name is its index in DROP_REASONS plus one.
  */
 export const DROP_REASONS = [
   'eth-truncated',
@@ -24,6 +26,31 @@ export const DROP_REASONS = [
 ] as const;
 
 export type DropReason = (typeof DROP_REASONS)[number];
+
+/** Numeric codes of DROP_REASONS (index + 1); 0 means the input was accepted. */
+export const DROP_NONE = 0;
+export const DROP_ETH_TRUNCATED = 1;
+export const DROP_ARP_TRUNCATED = 2;
+export const DROP_ARP_UNSUPPORTED = 3;
+export const DROP_IPV4_TRUNCATED = 4;
+export const DROP_IPV4_BAD_VERSION = 5;
+export const DROP_IPV4_BAD_HEADER_LENGTH = 6;
+export const DROP_IPV4_BAD_TOTAL_LENGTH = 7;
+export const DROP_IPV4_BAD_CHECKSUM = 8;
+export const DROP_ICMP_TRUNCATED = 9;
+export const DROP_ICMP_BAD_CHECKSUM = 10;
+export const DROP_UDP_TRUNCATED = 11;
+export const DROP_UDP_BAD_LENGTH = 12;
+export const DROP_UDP_BAD_CHECKSUM = 13;
+export const DROP_TCP_TRUNCATED = 14;
+export const DROP_TCP_BAD_HEADER_LENGTH = 15;
+export const DROP_TCP_BAD_CHECKSUM = 16;
+export const DROP_TCP_BAD_OPTION = 17;
+
+/** The name of a non-zero drop code. */
+export function dropReasonName(code: number): DropReason {
+  return DROP_REASONS[code - 1];
+}
 
 /** The reasons one layer's parser can return (a subset of DropReason). */
 export type EthernetDropReason = Extract<DropReason, `eth-${string}`>;
