@@ -34,6 +34,11 @@ export const ARP_DEFAULTS: ArpConfig = {
 };
 
 export type ArpEntryState = 'resolving' | 'resolved';
+/**
+ * For comparisons on the per-frame path: our XS host (XS 13.3 running from source) makes a
+ * new string each time a string literal is evaluated; a constant is made once.
+ */
+const RESOLVED: ArpEntryState = 'resolved';
 
 export interface ArpEntry {
   ip: number;
@@ -79,8 +84,24 @@ export class ArpCache {
   }
 
   find(ip: number): ArpEntry | undefined {
-    for (const e of this.entries) if (e.ip === ip) return e;
+    // Indexed: for-of would make an iterator object per lookup (every sent segment).
+    const entries = this.entries;
+    for (let i = 0; i < entries.length; i++) if (entries[i].ip === ip) return entries[i];
     return undefined;
+  }
+
+  /**
+   * The per-frame refresh: when `ip` is resolved to the 6 bytes of `frame` at `macOffset`,
+   * moves its ageing deadline and returns true, allocating nothing. Otherwise returns false
+   * and the caller learns the address with `learn`.
+   */
+  refresh(ip: number, frame: Uint8Array, macOffset: number, now: number): boolean {
+    const e = this.find(ip);
+    if (e === undefined || e.state !== RESOLVED || e.mac === undefined) return false;
+    const mac = e.mac;
+    for (let i = 0; i < 6; i++) if (mac[i] !== frame[macOffset + i]) return false;
+    e.deadline = now + this.lifetimeOf(e) * this.config.periodMs;
+    return true;
   }
 
   list(): readonly ArpEntry[] {

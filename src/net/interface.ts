@@ -11,13 +11,13 @@ import { silentLog } from '../host/log.js';
 import type { Scheduler } from '../sched/scheduler.js';
 import { TaskState, type TaskContext } from '../sched/types.js';
 import {
-  ETHERNET_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4, BROADCAST_MAC,
-  parseEthernet, emitEthernetHeader, isBroadcastMac, macEquals,
+  ETHERNET_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4, BROADCAST_MAC, MAC_LEN,
+  emitEthernetHeader, isBroadcastMac, macEquals,
 } from './wire/ethernet.js';
 import { ARP_PACKET_LEN, ARP_REPLY, ARP_REQUEST, emitArp, parseArp, type ArpPacket } from './wire/arp.js';
 import {
   IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP,
-  emitIpv4Header, isFragment, parseIpv4, type Ipv4Packet,
+  Ipv4Input, isFragment, readIpv4, writeIpv4Header,
 } from './wire/ipv4.js';
 import { ICMP_ECHO_REPLY, ICMP_ECHO_REQUEST, emitIcmpEcho, parseIcmp } from './wire/icmp.js';
 import { ArpCache, ARP_DEFAULTS, type ArpConfig, type ArpOwner } from './arp-cache.js';
@@ -25,7 +25,8 @@ import { Counters } from './counters.js';
 import { ARP_RESOLUTION_FAILED, ARP_RESOLUTION_SUCCESS, IPV4_PAYLOAD_OFFSET, SEND_NO_ARP_ENTRY, type Ipv4Sender } from './ipv4-sender.js';
 import { TASK_ARP, TASK_ETHERNET } from './tasks.js';
 import { counterId } from './counters.js';
-import { DROP_REASONS } from './wire/reasons.js';
+import { DROP_ETH_TRUNCATED, dropReasonCode } from './wire/reasons.js';
+import { readU16 } from './wire/bytes.js';
 import { DROP_ETH_CODEC, DROP_IPV4_CODEC, DROP_ICMP_CODEC, DROP_ARP_CODEC, DROP_IPV4_UDP_NO_LISTENER, DROP_IPV4_TCP_NOT_ENABLED, DROP_IPV4_UNKNOWN_PROTOCOL, CNT_ARP_ADDRESS_CONFLICTS, CNT_ARP_GRATUITOUS, CNT_ARP_IN_REPLIES, CNT_ARP_IN_REQUESTS, CNT_ARP_OUT_REPLIES, CNT_ARP_OUT_REQUESTS, CNT_ARP_RESOLUTIONS_FAILED, CNT_ARP_RESOLUTIONS_STARTED, CNT_ARP_RESOLUTIONS_SUCCEEDED, CNT_ETH_IN_FRAMES, CNT_ETH_OUT_FRAMES, CNT_ICMP_IN_ECHO_REPLIES, CNT_ICMP_IN_ECHO_REQUESTS, CNT_ICMP_OUT_ECHO_REPLIES, CNT_ICMP_OUT_ECHO_REQUESTS, CNT_IPV4_IN_PACKETS, CNT_IPV4_OUT_NO_ARP_ENTRY, CNT_IPV4_OUT_PACKETS, DROP_ARP_OWNER_QUEUE_FULL, DROP_ARP_TABLE_FULL, DROP_ARP_UNKNOWN_OP, DROP_ETH_INTERNAL_ERROR, DROP_ETH_NOT_FOR_US, DROP_ETH_OUT_DRIVER_REFUSED, DROP_ETH_UNKNOWN_ETHERTYPE, DROP_ICMP_ECHO_NOT_ANSWERED, DROP_IPV4_BAD_SOURCE, DROP_IPV4_BROADCAST_NOT_HANDLED, DROP_IPV4_FRAGMENT, DROP_IPV4_NOT_FOR_US, DROP_IPV4_OUT_TOO_LONG } from './counter-ids.js';
 
 
@@ -68,8 +69,11 @@ export interface NetInterfaceOptions extends InterfaceAddress {
   answerPing?: boolean;
 }
 
-/** A received IPv4 packet handed to the protocol above. */
-export type ProtocolHandler = (packet: Ipv4Packet) => void;
+/**
+ * A received IPv4 datagram handed to the protocol above: the interface's reused header
+ * record, valid only during the call (its payload is buf[payloadStart..payloadEnd)).
+ */
+export type ProtocolHandler = (packet: Ipv4Input) => void;
 
 export interface EchoReply {
   from: number;
@@ -85,6 +89,11 @@ export class NetInterface implements Ipv4Sender {
   readonly txFrame = new Uint8Array(MAX_FRAME_LEN);
   private readonly arpFrame = new Uint8Array(MIN_FRAME_LEN);
   private readonly taskMessage = new Uint8Array(256);
+  /** Every received datagram's header is read into this one record. */
+  private readonly rxIpv4 = new Ipv4Input();
+  /** The last view handed to the driver per transmit buffer: same length, same view. */
+  private txView: Uint8Array = this.txFrame.subarray(0, 0);
+  private readonly arpView: Uint8Array = this.arpFrame.subarray(0, MIN_FRAME_LEN);
   private readonly mac: MacDriver;
   private readonly scheduler: Scheduler;
   private readonly clock: Clock;
@@ -150,7 +159,7 @@ export class NetInterface implements Ipv4Sender {
       this.counters.drop(DROP_IPV4_OUT_TOO_LONG);
       return 0;
     }
-    const mac = this.nextHopMac(dst, ownerTask ? { task: ownerTask, socket: ownerSocket } : undefined);
+    const mac = this.nextHopMac(dst, ownerTask, ownerSocket);
     if (!mac) {
       this.counters.inc(CNT_IPV4_OUT_NO_ARP_ENTRY);
       return SEND_NO_ARP_ENTRY;
@@ -158,7 +167,7 @@ export class NetInterface implements Ipv4Sender {
     const frame = this.txFrame;
     emitEthernetHeader(mac, this.mac.macAddress, ETHERTYPE_IPV4, frame, 0);
     this.ident = (this.ident + 1) & 0xffff;
-    emitIpv4Header({ src: this.address.address, dst, protocol, ttl, tos, ident: this.ident }, payloadLength, frame, ETHERNET_HEADER_LEN);
+    writeIpv4Header(frame, ETHERNET_HEADER_LEN, this.address.address, dst, protocol, ttl, tos, this.ident, false, payloadLength);
     const length = this.transmit(frame, IPV4_PAYLOAD_OFFSET + payloadLength);
     if (length > 0) this.counters.inc(CNT_IPV4_OUT_PACKETS);
     return length;
@@ -172,8 +181,11 @@ export class NetInterface implements Ipv4Sender {
     return sent;
   }
 
-  /** The MAC of the next hop towards `dst`, or undefined after starting its resolution. */
-  private nextHopMac(dst: number, owner: ArpOwner | undefined): Uint8Array | undefined {
+  /**
+   * The MAC of the next hop towards `dst`, or undefined after starting its resolution on
+   * behalf of (`ownerTask`, `ownerSocket`) when a task is named.
+   */
+  private nextHopMac(dst: number, ownerTask: string, ownerSocket: number): Uint8Array | undefined {
     const { address, netmask, gateway } = this.address;
     if (dst === 0xffffffff || dst === ((address & netmask) | ~netmask) >>> 0) return BROADCAST_MAC;
     let hop = dst;
@@ -185,6 +197,7 @@ export class NetInterface implements Ipv4Sender {
     const known = this.arp.lookup(hop);
     if (known) return known;
     const now = this.clock.now();
+    const owner: ArpOwner | undefined = ownerTask ? { task: ownerTask, socket: ownerSocket } : undefined;
     const start = this.arp.startResolution(hop, owner, now);
     if (start === 'request') {
       this.sendArp(ARP_REQUEST, BROADCAST_MAC, new Uint8Array(6), hop);
@@ -202,12 +215,20 @@ export class NetInterface implements Ipv4Sender {
       frame.fill(0, length, MIN_FRAME_LEN);
       length = MIN_FRAME_LEN;
     }
-    if (!this.mac.transmit(frame.subarray(0, length))) {
+    if (!this.mac.transmit(this.viewOf(frame, length))) {
       this.counters.drop(DROP_ETH_OUT_DRIVER_REFUSED);
       return 0;
     }
     this.counters.inc(CNT_ETH_OUT_FRAMES);
     return length;
+  }
+
+  /** frame[0..length) as a view, the same object as last time when nothing changed. */
+  private viewOf(frame: Uint8Array, length: number): Uint8Array {
+    if (frame === this.arpFrame && length === MIN_FRAME_LEN) return this.arpView;
+    if (frame !== this.txFrame) return frame.subarray(0, length);
+    if (this.txView.length !== length) this.txView = frame.subarray(0, length);
+    return this.txView;
   }
 
   // ---- input --------------------------------------------------------------------------
@@ -228,15 +249,15 @@ export class NetInterface implements Ipv4Sender {
     this.scheduler.setState(TASK_ETHERNET, TaskState.Activate);
   }
 
-  /** One received frame, from driver to protocol handler. Never throws. */
+  /** One received frame, from driver to protocol handler. Never throws; allocates nothing for TCP. */
   handleFrame(frame: Uint8Array): void {
     this.counters.inc(CNT_ETH_IN_FRAMES);
     try {
-      const eth = parseEthernet(frame);
-      if (typeof eth === 'string') return this.counters.drop(DROP_ETH_CODEC[DROP_REASONS.indexOf(eth) + 1]);
-      if (!isBroadcastMac(eth.dst) && !macEquals(eth.dst, this.mac.macAddress)) return this.counters.drop(DROP_ETH_NOT_FOR_US);
-      if (eth.ethertype === ETHERTYPE_IPV4) this.handleIpv4(eth.src, eth.payload);
-      else if (eth.ethertype === ETHERTYPE_ARP) this.handleArp(eth.payload);
+      if (frame.length < ETHERNET_HEADER_LEN) return this.counters.drop(DROP_ETH_CODEC[DROP_ETH_TRUNCATED]);
+      if (!isBroadcastMac(frame, 0) && !macEquals(frame, this.mac.macAddress, 0)) return this.counters.drop(DROP_ETH_NOT_FOR_US);
+      const ethertype = readU16(frame, 12);
+      if (ethertype === ETHERTYPE_IPV4) this.handleIpv4(frame);
+      else if (ethertype === ETHERTYPE_ARP) this.handleArp(frame.subarray(ETHERNET_HEADER_LEN));
       else this.counters.drop(DROP_ETH_UNKNOWN_ETHERTYPE);
     } catch (error) {
       // A bug of ours must not take the stack down: count it and drop the frame.
@@ -245,17 +266,21 @@ export class NetInterface implements Ipv4Sender {
     }
   }
 
-  private handleIpv4(srcMac: Uint8Array, bytes: Uint8Array): void {
-    const ip = parseIpv4(bytes);
-    if (typeof ip === 'string') return this.counters.drop(DROP_IPV4_CODEC[DROP_REASONS.indexOf(ip) + 1]);
+  private handleIpv4(frame: Uint8Array): void {
+    const ip = this.rxIpv4;
+    const code = readIpv4(frame, ETHERNET_HEADER_LEN, frame.length, ip);
+    if (code !== 0) return this.counters.drop(DROP_IPV4_CODEC[code]);
     const { address, netmask } = this.address;
     const broadcast = ip.dst === 0xffffffff || ip.dst === ((address & netmask) | ~netmask) >>> 0;
     if (ip.dst !== address && !broadcast) return this.counters.drop(DROP_IPV4_NOT_FOR_US);
     if (ip.src === address || ip.src === 0xffffffff || ip.src >>> 28 === 0xe) return this.counters.drop(DROP_IPV4_BAD_SOURCE);
     if (isFragment(ip)) return this.counters.drop(DROP_IPV4_FRAGMENT);
     this.counters.inc(CNT_IPV4_IN_PACKETS);
-    // Every valid frame from our subnet refreshes its sender's ARP entry (µTasker does the same).
-    if (((ip.src ^ address) & netmask) === 0) this.learn(ip.src, srcMac, true);
+    // Every valid frame from our subnet refreshes its sender's ARP entry (µTasker does the
+    // same): a known sender costs a deadline update; a new or moved one is learnt.
+    if (((ip.src ^ address) & netmask) === 0 && !this.arp.refresh(ip.src, frame, MAC_LEN, this.clock.now())) {
+      this.learn(ip.src, frame.subarray(MAC_LEN, 2 * MAC_LEN), true);
+    }
     if (ip.protocol === IPPROTO_ICMP) return this.handleIcmp(ip, broadcast);
     if (broadcast) return this.counters.drop(DROP_IPV4_BROADCAST_NOT_HANDLED);
     const handler = this.handlers.get(ip.protocol);
@@ -266,9 +291,9 @@ export class NetInterface implements Ipv4Sender {
     handler(ip);
   }
 
-  private handleIcmp(ip: Ipv4Packet, broadcast: boolean): void {
-    const icmp = parseIcmp(ip.payload);
-    if (typeof icmp === 'string') return this.counters.drop(DROP_ICMP_CODEC[DROP_REASONS.indexOf(icmp) + 1]);
+  private handleIcmp(ip: Ipv4Input, broadcast: boolean): void {
+    const icmp = parseIcmp(ip.buf.subarray(ip.payloadStart, ip.payloadEnd));
+    if (typeof icmp === 'string') return this.counters.drop(DROP_ICMP_CODEC[dropReasonCode(icmp)]);
     if (icmp.type === ICMP_ECHO_REQUEST) {
       this.counters.inc(CNT_ICMP_IN_ECHO_REQUESTS);
       // Like µTasker (and Linux by default), no replies to broadcast pings.
@@ -287,7 +312,7 @@ export class NetInterface implements Ipv4Sender {
 
   private handleArp(bytes: Uint8Array): void {
     const arp = parseArp(bytes);
-    if (typeof arp === 'string') return this.counters.drop(DROP_ARP_CODEC[DROP_REASONS.indexOf(arp) + 1]);
+    if (typeof arp === 'string') return this.counters.drop(DROP_ARP_CODEC[dropReasonCode(arp)]);
     const { address } = this.address;
     if (arp.senderIp === address && !macEquals(arp.senderMac, this.mac.macAddress)) {
       this.counters.inc(CNT_ARP_ADDRESS_CONFLICTS);

@@ -198,12 +198,12 @@ export class TcpHarness {
       srcPort: r.srcPort ?? this.peerPort, dstPort: r.dstPort ?? this.localPort, seq: r.seq >>> 0, ack: (r.ack ?? 0) >>> 0,
       flags: flagsFromString(r.flags), window: r.win ?? 8192, urgent: 0, options,
     }, payload, src, LOCAL, buf, 0);
-    this.stack.input({ src, dst: LOCAL, payload: buf.subarray(0, len) });
+    this.stack.input({ src, dst: LOCAL, buf, payloadStart: 0, payloadEnd: len });
   }
 
   /** Injects raw TCP bytes (for malformed segments). */
   recvRaw(tcp: Uint8Array, src = PEER): void {
-    this.stack.input({ src, dst: LOCAL, payload: tcp });
+    this.stack.input({ src, dst: LOCAL, buf: tcp, payloadStart: 0, payloadEnd: tcp.length });
   }
 
   /** Segments actually transmitted (sendIpv4 returned > 0 or 0) not yet taken by expectSent. */

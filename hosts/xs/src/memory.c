@@ -6,6 +6,9 @@
  *
  *   xsHost.memory() -> { chunks, chunksPeak, chunksReserved, slots, slotsPeak,
  *                        slotsReserved, slotSize }   (chunks in bytes, slots in slots)
+ *   xsHost.collection(on)   turns garbage collection on or off. Off, nothing is freed, so
+ *                           the growth of `chunks` and `slots` over some code is exactly what
+ *                           it allocated (the allocation count of scripted-transfer.ts).
  */
 #include "xstcp_host.h"
 #include "xsmc.h"
@@ -29,11 +32,18 @@ static void xs_host_memory(xsMachine* the)
 	setNumber(the, &xsResult, "slotSize", (double)sizeof(txSlot));
 }
 
+static void xs_host_collection(xsMachine* the)
+{
+	xsEnableGarbageCollection(xsmcTest(xsArg(0)));
+}
+
 /* Called by hostInstallGlobals, whose xsVar(0) is free to hold the new function. */
 void memoryInstall(xsMachine* the, xsSlot* host)
 {
 	xsVar(0) = xsNewHostFunction(xs_host_memory, 0);
 	xsmcSet(*host, xsID("memory"), xsVar(0));
+	xsVar(0) = xsNewHostFunction(xs_host_collection, 1);
+	xsmcSet(*host, xsID("collection"), xsVar(0));
 }
 
 void memoryPrint(xsMachine* the, FILE* out, const char* label)

@@ -38,6 +38,8 @@ interface XsHostNatives {
   exit(code: number): void;
   gc(): void;
   memory(): XsHostMemory;
+  /** Garbage collection on (the default) or off: off, memory() growth counts allocations. */
+  collection(on: boolean): void;
   /** Set by JavaScript; called by the event loop. */
   onWake?: () => void;
   onReadable?: (fd: number) => void;

@@ -3,8 +3,7 @@
  * handler of the socket's state. Nothing here throws; rejected segments are counted under
  * `tcp.drop.<reason>`.
  */
-import { parseTcp, seqLen, TCP_RST, type TcpSegment } from '../wire/tcp.js';
-import { DROP_REASONS } from '../wire/reasons.js';
+import { readTcp, seqLen, TCP_RST, TcpSegmentInput, type TcpSegment } from '../wire/tcp.js';
 import type { TcpCore } from './core.js';
 import { inputListen, inputSynSent, isBareSyn } from './input-open.js';
 import { inputSynchronized } from './input-synchronized.js';
@@ -13,28 +12,38 @@ import type { TcpSocket } from './socket.js';
 import { TcpState } from './types.js';
 import { DROP_TCP_CODEC, CNT_TCP_IN_SEGMENTS, DROP_TCP_NO_SOCKET, DROP_TCP_PORT_ZERO } from '../counter-ids.js';
 
-/** The parts of an IPv4 packet TCP uses (the interface passes its parsed Ipv4Packet). */
+/** The parts of an IPv4 datagram TCP uses (the interface passes its reused Ipv4Input). */
 export interface TcpIpInput {
   src: number;
   dst: number;
-  payload: Uint8Array;
+  /** The segment is buf[payloadStart..payloadEnd). */
+  buf: Uint8Array;
+  payloadStart: number;
+  payloadEnd: number;
 }
+
+/** The segment every input is read into; a nested input (a listener's doing) gets its own. */
+const shared = new TcpSegmentInput();
+let sharedInUse = false;
 
 /** One received segment, processed whole before anything it makes due is sent (output after input). */
 export function tcpInput(core: TcpCore, ip: TcpIpInput): void {
+  const seg = sharedInUse ? new TcpSegmentInput() : shared;
+  sharedInUse = true;
   core.beginInput();
   try {
-    dispatch(core, ip);
+    dispatch(core, ip, seg);
   } finally {
+    if (seg === shared) sharedInUse = false;
     core.endInput();
   }
 }
 
-function dispatch(core: TcpCore, ip: TcpIpInput): void {
+function dispatch(core: TcpCore, ip: TcpIpInput, seg: TcpSegmentInput): void {
   core.counters.inc(CNT_TCP_IN_SEGMENTS);
-  const seg = parseTcp(ip.payload, ip.src, ip.dst, true);
-  if (typeof seg === 'string') {
-    core.counters.drop(DROP_TCP_CODEC[DROP_REASONS.indexOf(seg) + 1]);
+  const code = readTcp(ip.buf, ip.payloadStart, ip.payloadEnd, ip.src, ip.dst, seg, true);
+  if (code !== 0) {
+    core.counters.drop(DROP_TCP_CODEC[code]);
     return;
   }
   if (seg.srcPort === 0 || seg.dstPort === 0) {

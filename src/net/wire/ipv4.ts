@@ -2,7 +2,10 @@
 import { readU16, writeU16 } from './bytes.js';
 import { internetChecksum, onesComplementSum } from './checksum.js';
 import { ipv4FromBytes, writeIpv4 } from './ipv4-address.js';
-import type { Ipv4DropReason } from './reasons.js';
+import {
+  DROP_IPV4_BAD_CHECKSUM, DROP_IPV4_BAD_HEADER_LENGTH, DROP_IPV4_BAD_TOTAL_LENGTH, DROP_IPV4_BAD_VERSION, DROP_IPV4_TRUNCATED,
+  dropReasonName, type Ipv4DropReason,
+} from './reasons.js';
 
 export {
   ipv4FromBytes,
@@ -24,7 +27,8 @@ const FLAG_DONT_FRAGMENT = 0x4000;
 const FLAG_MORE_FRAGMENTS = 0x2000;
 const FRAGMENT_OFFSET_MASK = 0x1fff;
 
-export interface Ipv4Packet {
+/** The header fields of a received datagram. */
+export interface Ipv4Fields {
   src: number;
   dst: number;
   protocol: number;
@@ -37,10 +41,38 @@ export interface Ipv4Packet {
   fragmentOffset: number;
   headerLength: number;
   totalLength: number;
+}
+
+export interface Ipv4Packet extends Ipv4Fields {
   /** Option bytes (headerLength - 20 of them), a view into the input. */
   options: Uint8Array;
   /** A view ending at totalLength: Ethernet padding after the datagram is not included. */
   payload: Uint8Array;
+}
+
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * A received datagram as the receive path passes it on: header fields and where its
+ * payload lies in `buf`, filled in place by `readIpv4` (one per interface, reused for
+ * every frame, so valid only until the next one).
+ */
+export class Ipv4Input implements Ipv4Fields {
+  src = 0;
+  dst = 0;
+  protocol = 0;
+  ttl = 0;
+  tos = 0;
+  ident = 0;
+  dontFragment = false;
+  moreFragments = false;
+  fragmentOffset = 0;
+  headerLength = 0;
+  totalLength = 0;
+  /** The frame holding the datagram; the payload is buf[payloadStart..payloadEnd). */
+  buf: Uint8Array = NO_BYTES;
+  payloadStart = 0;
+  payloadEnd = 0;
 }
 
 /** What the sender chooses for an outgoing header (no options, never a fragment). */
@@ -55,33 +87,50 @@ export interface Ipv4Header {
 }
 
 /**
- * Parses and validates an IPv4 header. Fragments are reported, not rejected: the
+ * Reads and validates the IPv4 header at `buf[start]`, the datagram ending by `end` at
+ * the latest, into `out`. Returns 0, or the drop code (reasons.ts) of what is wrong; `out`
+ * is then partly written. Allocates nothing. Fragments are reported, not rejected: the
  * interface decides what to do with them (see isFragment).
  */
-export function parseIpv4(buf: Uint8Array, verifyChecksum = true): Ipv4Packet | Ipv4DropReason {
-  if (buf.length < IPV4_HEADER_LEN) return 'ipv4-truncated';
-  if (buf[0] >> 4 !== 4) return 'ipv4-bad-version';
-  const headerLength = (buf[0] & 0x0f) * 4;
-  if (headerLength < IPV4_HEADER_LEN || headerLength > buf.length) return 'ipv4-bad-header-length';
-  const totalLength = readU16(buf, 2);
-  if (totalLength < headerLength || totalLength > buf.length) return 'ipv4-bad-total-length';
+export function readIpv4(buf: Uint8Array, start: number, end: number, out: Ipv4Input, verifyChecksum = true): number {
+  const available = end - start;
+  if (available < IPV4_HEADER_LEN) return DROP_IPV4_TRUNCATED;
+  if (buf[start] >> 4 !== 4) return DROP_IPV4_BAD_VERSION;
+  const headerLength = (buf[start] & 0x0f) * 4;
+  if (headerLength < IPV4_HEADER_LEN || headerLength > available) return DROP_IPV4_BAD_HEADER_LENGTH;
+  const totalLength = readU16(buf, start + 2);
+  if (totalLength < headerLength || totalLength > available) return DROP_IPV4_BAD_TOTAL_LENGTH;
   // A correct header, its checksum included, sums to 0xffff (one's-complement zero).
-  if (verifyChecksum && onesComplementSum(buf, 0, headerLength) !== 0xffff) return 'ipv4-bad-checksum';
-  const fragmentWord = readU16(buf, 6);
+  if (verifyChecksum && onesComplementSum(buf, start, start + headerLength) !== 0xffff) return DROP_IPV4_BAD_CHECKSUM;
+  const fragmentWord = readU16(buf, start + 6);
+  out.src = ipv4FromBytes(buf, start + 12);
+  out.dst = ipv4FromBytes(buf, start + 16);
+  out.protocol = buf[start + 9];
+  out.ttl = buf[start + 8];
+  out.tos = buf[start + 1];
+  out.ident = readU16(buf, start + 4);
+  out.dontFragment = (fragmentWord & FLAG_DONT_FRAGMENT) !== 0;
+  out.moreFragments = (fragmentWord & FLAG_MORE_FRAGMENTS) !== 0;
+  out.fragmentOffset = (fragmentWord & FRAGMENT_OFFSET_MASK) * 8;
+  out.headerLength = headerLength;
+  out.totalLength = totalLength;
+  out.buf = buf;
+  out.payloadStart = start + headerLength;
+  out.payloadEnd = start + totalLength;
+  return 0;
+}
+
+/** `readIpv4` into a fresh object with views, or the drop reason's name (tools and tests). */
+export function parseIpv4(buf: Uint8Array, verifyChecksum = true): Ipv4Packet | Ipv4DropReason {
+  const r = new Ipv4Input();
+  const code = readIpv4(buf, 0, buf.length, r, verifyChecksum);
+  if (code !== 0) return dropReasonName(code) as Ipv4DropReason;
   return {
-    src: ipv4FromBytes(buf, 12),
-    dst: ipv4FromBytes(buf, 16),
-    protocol: buf[9],
-    ttl: buf[8],
-    tos: buf[1],
-    ident: readU16(buf, 4),
-    dontFragment: (fragmentWord & FLAG_DONT_FRAGMENT) !== 0,
-    moreFragments: (fragmentWord & FLAG_MORE_FRAGMENTS) !== 0,
-    fragmentOffset: (fragmentWord & FRAGMENT_OFFSET_MASK) * 8,
-    headerLength,
-    totalLength,
-    options: buf.subarray(IPV4_HEADER_LEN, headerLength),
-    payload: buf.subarray(headerLength, totalLength),
+    src: r.src, dst: r.dst, protocol: r.protocol, ttl: r.ttl, tos: r.tos, ident: r.ident,
+    dontFragment: r.dontFragment, moreFragments: r.moreFragments, fragmentOffset: r.fragmentOffset,
+    headerLength: r.headerLength, totalLength: r.totalLength,
+    options: buf.subarray(IPV4_HEADER_LEN, r.headerLength),
+    payload: buf.subarray(r.payloadStart, r.payloadEnd),
   };
 }
 
@@ -95,17 +144,25 @@ export function isFragment(p: Pick<Ipv4Packet, 'moreFragments' | 'fragmentOffset
  * filled; returns 20. The payload itself is the caller's to place after it.
  */
 export function emitIpv4Header(h: Ipv4Header, payloadLength: number, buf: Uint8Array, offset: number): number {
+  return writeIpv4Header(buf, offset, h.src, h.dst, h.protocol, h.ttl, h.tos, h.ident, h.dontFragment === true, payloadLength);
+}
+
+/** `emitIpv4Header` with the fields as arguments: the send path builds no header object. */
+export function writeIpv4Header(
+  buf: Uint8Array, offset: number, src: number, dst: number, protocol: number, ttl: number, tos: number, ident: number,
+  dontFragment: boolean, payloadLength: number,
+): number {
   buf[offset] = 0x45;
-  buf[offset + 1] = h.tos;
+  buf[offset + 1] = tos;
   writeU16(buf, offset + 2, IPV4_HEADER_LEN + payloadLength);
-  writeU16(buf, offset + 4, h.ident);
-  writeU16(buf, offset + 6, h.dontFragment === true ? FLAG_DONT_FRAGMENT : 0);
-  buf[offset + 8] = h.ttl;
-  buf[offset + 9] = h.protocol;
+  writeU16(buf, offset + 4, ident);
+  writeU16(buf, offset + 6, dontFragment ? FLAG_DONT_FRAGMENT : 0);
+  buf[offset + 8] = ttl;
+  buf[offset + 9] = protocol;
   buf[offset + 10] = 0;
   buf[offset + 11] = 0;
-  writeIpv4(h.src, buf, offset + 12);
-  writeIpv4(h.dst, buf, offset + 16);
+  writeIpv4(src, buf, offset + 12);
+  writeIpv4(dst, buf, offset + 16);
   writeU16(buf, offset + 10, internetChecksum(buf, offset, offset + IPV4_HEADER_LEN));
   return IPV4_HEADER_LEN;
 }

@@ -52,6 +52,13 @@ export function dropReasonName(code: number): DropReason {
   return DROP_REASONS[code - 1];
 }
 
+const codes: ReadonlyMap<string, number> = new Map(DROP_REASONS.map((name, i) => [name, i + 1]));
+
+/** The code of a drop reason's name (for the parsers of the cold path, which return names). */
+export function dropReasonCode(name: DropReason): number {
+  return codes.get(name)!;
+}
+
 /** The reasons one layer's parser can return (a subset of DropReason). */
 export type EthernetDropReason = Extract<DropReason, `eth-${string}`>;
 export type ArpDropReason = Extract<DropReason, `arp-${string}`>;
@@ -60,9 +67,8 @@ export type IcmpDropReason = Extract<DropReason, `icmp-${string}`>;
 export type UdpDropReason = Extract<DropReason, `udp-${string}`>;
 export type TcpDropReason = Extract<DropReason, `tcp-${string}`>;
 
-const known: ReadonlySet<string> = new Set<string>(DROP_REASONS);
 
 /** True for the strings in DROP_REASONS. */
 export function isDropReason(value: unknown): value is DropReason {
-  return typeof value === 'string' && known.has(value);
+  return typeof value === 'string' && codes.has(value);
 }

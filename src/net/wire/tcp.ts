@@ -2,7 +2,9 @@
 import { readU16, readU32, writeU16, writeU32, placeBytes } from './bytes.js';
 import { onesComplementSum, pseudoHeaderSum } from './checksum.js';
 import { IPPROTO_TCP } from './ipv4.js';
-import type { TcpDropReason } from './reasons.js';
+import {
+  DROP_TCP_BAD_CHECKSUM, DROP_TCP_BAD_HEADER_LENGTH, DROP_TCP_BAD_OPTION, DROP_TCP_TRUNCATED, dropReasonName, type TcpDropReason,
+} from './reasons.js';
 import { emitTcpOptions, parseTcpOptions, tcpOptionsLength, type TcpOptions } from './tcp-options.js';
 
 export {
@@ -52,27 +54,86 @@ export interface TcpSegment {
 /** What emitTcp needs: a segment without the parts it derives. */
 export type TcpSegmentFields = Omit<TcpSegment, 'headerLength' | 'payload'>;
 
-/** Parses a TCP segment (the whole IPv4 payload) sent from `src` to `dst`. */
-export function parseTcp(buf: Uint8Array, src: number, dst: number, verifyChecksum = true): TcpSegment | TcpDropReason {
-  if (buf.length < TCP_HEADER_LEN) return 'tcp-truncated';
-  const headerLength = (buf[12] >> 4) * 4;
-  if (headerLength < TCP_HEADER_LEN || headerLength > buf.length) return 'tcp-bad-header-length';
-  if (verifyChecksum && onesComplementSum(buf, 0, buf.length, pseudoHeaderSum(src, dst, IPPROTO_TCP, buf.length)) !== 0xffff) {
-    return 'tcp-bad-checksum';
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * A received segment as the receive path passes it on, filled in place by `readTcp` (one
+ * reused for every segment, valid only until the next). Its `options` object is reused
+ * too, and `payload` is a view kept from the previous segment when that lay at the same
+ * place of the same buffer (a driver with a fixed receive buffer), so that a steady
+ * stream of segments allocates nothing.
+ */
+export class TcpSegmentInput implements TcpSegment {
+  srcPort = 0;
+  dstPort = 0;
+  seq = 0;
+  ack = 0;
+  flags = 0;
+  window = 0;
+  urgent = 0;
+  headerLength = 0;
+  readonly options: TcpOptions = {
+    mss: undefined, windowScale: undefined, sackPermitted: undefined, sackBlocks: undefined, tsVal: undefined, tsEcr: undefined,
+  };
+  payload: Uint8Array = NO_BYTES;
+  private viewOf: Uint8Array = NO_BYTES;
+  private viewStart = 0;
+
+  /** Points `payload` at buf[start..end), reusing the last view when it is that one. */
+  setPayload(buf: Uint8Array, start: number, end: number): void {
+    if (this.viewOf === buf && this.viewStart === start && this.payload.length === end - start) return;
+    this.payload = start === end ? NO_BYTES : buf.subarray(start, end);
+    this.viewOf = buf;
+    this.viewStart = start;
   }
+}
+
+/**
+ * Reads and verifies the TCP segment in `buf[start..end)` (the whole IPv4 payload), sent
+ * from `src` to `dst`, into `out`. Returns 0, or the drop code (reasons.ts) of what is
+ * wrong; `out` is then partly written.
+ */
+export function readTcp(buf: Uint8Array, start: number, end: number, src: number, dst: number, out: TcpSegmentInput, verifyChecksum = true): number {
+  const length = end - start;
+  if (length < TCP_HEADER_LEN) return DROP_TCP_TRUNCATED;
+  const headerLength = (buf[start + 12] >> 4) * 4;
+  if (headerLength < TCP_HEADER_LEN || headerLength > length) return DROP_TCP_BAD_HEADER_LENGTH;
+  if (verifyChecksum && onesComplementSum(buf, start, end, pseudoHeaderSum(src, dst, IPPROTO_TCP, length)) !== 0xffff) {
+    return DROP_TCP_BAD_CHECKSUM;
+  }
+  const o = out.options;
+  o.mss = o.windowScale = o.tsVal = o.tsEcr = undefined;
+  o.sackPermitted = undefined;
+  o.sackBlocks = undefined;
+  if (headerLength > TCP_HEADER_LEN && !parseTcpOptions(buf, start + TCP_HEADER_LEN, start + headerLength, o)) return DROP_TCP_BAD_OPTION;
+  out.srcPort = readU16(buf, start);
+  out.dstPort = readU16(buf, start + 2);
+  out.seq = readU32(buf, start + 4);
+  out.ack = readU32(buf, start + 8);
+  out.flags = buf[start + 13];
+  out.window = readU16(buf, start + 14);
+  out.urgent = readU16(buf, start + 18);
+  out.headerLength = headerLength;
+  out.setPayload(buf, start + headerLength, end);
+  return 0;
+}
+
+/** `readTcp` into a fresh segment, or the drop reason's name (tools and tests). */
+export function parseTcp(buf: Uint8Array, src: number, dst: number, verifyChecksum = true): TcpSegment | TcpDropReason {
+  const seg = new TcpSegmentInput();
+  const code = readTcp(buf, 0, buf.length, src, dst, seg, verifyChecksum);
+  if (code !== 0) return dropReasonName(code) as TcpDropReason;
   const options: TcpOptions = {};
-  if (headerLength > TCP_HEADER_LEN && !parseTcpOptions(buf, TCP_HEADER_LEN, headerLength, options)) return 'tcp-bad-option';
+  const o = seg.options;
+  if (o.mss !== undefined) options.mss = o.mss;
+  if (o.windowScale !== undefined) options.windowScale = o.windowScale;
+  if (o.sackPermitted !== undefined) options.sackPermitted = o.sackPermitted;
+  if (o.sackBlocks !== undefined) options.sackBlocks = o.sackBlocks;
+  if (o.tsVal !== undefined) options.tsVal = o.tsVal;
+  if (o.tsEcr !== undefined) options.tsEcr = o.tsEcr;
   return {
-    srcPort: readU16(buf, 0),
-    dstPort: readU16(buf, 2),
-    seq: readU32(buf, 4),
-    ack: readU32(buf, 8),
-    flags: buf[13],
-    window: readU16(buf, 14),
-    urgent: readU16(buf, 18),
-    headerLength,
-    options,
-    payload: buf.subarray(headerLength),
+    srcPort: seg.srcPort, dstPort: seg.dstPort, seq: seg.seq, ack: seg.ack, flags: seg.flags,
+    window: seg.window, urgent: seg.urgent, headerLength: seg.headerLength, options, payload: buf.subarray(seg.headerLength),
   };
 }
 
