@@ -14,6 +14,7 @@ import { parseIpv4, emitIpv4Header, IPPROTO_TCP } from '../src/net/wire/ipv4.js'
 import { measure, recorded, row, settings } from './harness.js';
 import { runSimBenchmarks } from './sim.js';
 import { runXsBenchmarks } from './xs.js';
+import { measureXsHotPath, xsHotPathTable } from './xs-hotpath.js';
 import { FULL_SIZES, QUICK_SIZES, runTapBenchmarks, tapTable } from './tap.js';
 import { runFirmwareBenchmarks } from './firmware.js';
 
@@ -71,7 +72,8 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 settings.quick = process.argv.includes('--quick');
-const tables = [codecBenchmarks(), runSimBenchmarks(), runXsBenchmarks()];
+const xsHotPath = measureXsHotPath();
+const tables = [codecBenchmarks(), runSimBenchmarks(), runXsBenchmarks(), xsHotPathTable(xsHotPath)];
 const tap = await runTapBenchmarks(settings.quick ? QUICK_SIZES : FULL_SIZES);
 tables.push(typeof tap === 'string' ? [`(${tap})`] : tapTable(tap));
 // The firmware figures take minutes of emulation (instruction counts over two transfer sizes).
@@ -83,6 +85,7 @@ const results = {
   machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
   rows: recorded,
   tap: typeof tap === 'string' ? { skipped: tap } : tap,
+  xsHotPath: typeof xsHotPath === 'string' ? { skipped: xsHotPath } : xsHotPath,
 };
 // A --quick run (CI) leaves the committed full results alone.
 const file = settings.quick ? 'build/bench/results-quick.json' : 'bench/results.json';
