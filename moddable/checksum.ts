@@ -1,12 +1,19 @@
 /**
- * Hands the stack the app's native checksum loop (checksum.c) through the accelerator
- * hook of src/net/wire/checksum.ts, as the XS host does with its own.
+ * Hands the stack the native byte helpers (targets/common/bytes_xs.c: checksum loop,
+ * block copy, copy-and-checksum) through the seam of src/net/wire/natives.ts, as the XS
+ * host does with the same C.
  */
-import { setChecksumAccelerator, type ChecksumAccelerator } from 'xstcp/net/wire/checksum';
+import { installByteNatives } from 'xstcp/net/wire/natives';
 
-// XS 17's Native API: xsc binds native("name") to the C function at build time.
+// XS 17's Native API: xsc binds native("name") to the C function at build time, so every
+// name is written out here.
 declare function native(name: string): unknown;
 
 export function installNativeChecksum(): void {
-  setChecksumAccelerator(native('xs_xstcp_checksum') as ChecksumAccelerator);
+  const natives: Record<string, unknown> = {
+    xs_xstcp_checksum: native('xs_xstcp_checksum'),
+    xs_xstcp_copy: native('xs_xstcp_copy'),
+    xs_xstcp_copy_checksum: native('xs_xstcp_copy_checksum'),
+  };
+  installByteNatives((name) => natives[name]);
 }

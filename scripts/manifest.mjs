@@ -26,7 +26,11 @@ function modules(dir) {
 /** ECMA-419 specifiers served by xstcp's sockets. */
 const EMBEDDED = ['io/socket/tcp', 'io/socket/listener'];
 // The C core every platform links (frame queue, device helpers, the class's host functions).
-const ETHERNET_CORE = ['./targets/common/ethernet_xs', './targets/common/xstcp_ethernet', './targets/common/xstcp_frame_queue'];
+const ETHERNET_CORE = [
+  './targets/common/ethernet_xs', './targets/common/xstcp_ethernet', './targets/common/xstcp_frame_queue',
+  // The stack's byte helpers (checksum, copies), bound for src/net/wire/natives.ts.
+  './targets/common/bytes_xs', './targets/common/xstcp_bytes',
+];
 // Per platform: its driver and the glue that wakes the VM (the C files of targets/<platform>).
 const ETHERNET_PLATFORMS = {
   lin: ['./targets/lin/ethernet_tap', './targets/lin/ethernet_moddable'],

@@ -83,28 +83,8 @@ static void fw_cpu(xsMachine* the)
 	setNumber(the, "deliveries", (double)gFw.deliveries);
 }
 
-static void fw_checksum(xsMachine* the)
-{
-	void* data;
-	xsUnsignedValue length;
-	double startArg = xsmcToNumber(xsArg(1));
-	double endArg = xsmcToNumber(xsArg(2));
-	double initial = (xsmcArgc > 3) ? xsmcToNumber(xsArg(3)) : 0;
-	xsmcGetBufferReadable(xsArg(0), &data, &length);
-	const uint8_t* bytes = data;
-	uint32_t start = (startArg > 0) ? (uint32_t)startArg : 0;
-	uint32_t end = (endArg > (double)length) ? (uint32_t)length : ((endArg > 0) ? (uint32_t)endArg : 0);
-	/* 64 bits: no fold needed inside the loop for any buffer XS can hold. */
-	uint64_t sum = ((initial > 0) && (initial < 9007199254740992.0)) ? (uint64_t)initial : 0;
-	uint32_t i = start;
-	for (; i + 1 < end; i += 2)
-		sum += ((uint32_t)bytes[i] << 8) | bytes[i + 1];
-	if (i < end)
-		sum += (uint32_t)bytes[i] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xFFFF) + (sum >> 16);
-	xsmcSetInteger(xsResult, (xsIntegerValue)sum);
-}
+/* fw.checksum: the shared binding of targets/common/bytes_xs.c. */
+extern void xs_xstcp_checksum(xsMachine* the);
 
 static void define(xsMachine* the, xsSlot* object, const char* name, xsCallback callback, int length)
 {
@@ -124,7 +104,7 @@ void fwInstallGlobals(xsMachine* the)
 	define(the, &xsVar(0), "gc", fw_gc, 0);
 	define(the, &xsVar(0), "memory", fw_memory, 0);
 	define(the, &xsVar(0), "cpu", fw_cpu, 0);
-	define(the, &xsVar(0), "checksum", fw_checksum, 4);
+	define(the, &xsVar(0), "checksum", xs_xstcp_checksum, 4);
 	xsVar(1) = xsNewArray(gFw.argc);
 	for (int i = 0; i < gFw.argc; i++) {
 		xsmcSetString(xsVar(2), gFw.argv[i]);

@@ -85,6 +85,10 @@ describe('readTcp', () => {
     expect(readTcp(f, 34, f.length - 6, SRC, DST, seg, false)).toBe(0);
     expect(seg.payload).toBe(first);
     expect(seg.seq).toBe(200);
+    // A new view of the same bytes (a driver with one receive buffer) keeps it too.
+    const again = new Uint8Array(f.buffer, f.byteOffset, f.length);
+    expect(readTcp(again, 34, again.length - 6, SRC, DST, seg, false)).toBe(0);
+    expect(seg.payload).toBe(first);
     const other = frame(new Uint8Array(100).fill(2));
     expect(read(other, seg)).toBe(0);
     expect(seg.payload).not.toBe(first);

@@ -165,6 +165,43 @@ print(a, b, c, d, e, dst.join(','));
     expect(result.stdout).toBe('3 2 0 0 1 0,2,5,4,1,2\n');
   });
 
+  it('the shared byte natives (targets/common/bytes_xs.c) give what the JavaScript fallbacks give', () => {
+    const bytes = distModule('src/net/wire/bytes.js');
+    const checksum = distModule('src/net/wire/checksum.js');
+    const natives = distModule('src/net/wire/natives.js');
+    const entry = files.write(
+      'byte-natives.js',
+      `import { softwareCopyBytes } from ${JSON.stringify(bytes)};
+import { copyAndSum, softwareOnesComplementSum } from ${JSON.stringify(checksum)};
+import { installByteNatives, removeByteNatives } from ${JSON.stringify(natives)};
+const nativeCopy = native('xs_xstcp_copy'), nativeSum = native('xs_xstcp_checksum'), nativeCopySum = native('xs_xstcp_copy_checksum');
+let x = 0x2468ace1;
+const next = () => { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; return x >>> 0; };
+let mismatches = 0;
+for (let i = 0; i < 2000; i++) {
+  const src = new Uint8Array(next() % 1600);
+  for (let j = 0; j < src.length; j++) src[j] = next() & 0xff;
+  const n = next() % 1700;
+  const a = new Uint8Array(n), b = new Uint8Array(n), c = new Uint8Array(n), d = new Uint8Array(n);
+  const at = next() % (n + 3) - 1, start = next() % (src.length + 3) - 1, end = next() % (src.length + 3) - 1;
+  const initial = [0, 0xffff, next() & 0xffff, next() % 0x3ffff][next() % 4];
+  if (nativeCopy(a, at, src, start, end) !== softwareCopyBytes(b, at, src, start, end) || a.join() !== b.join()) mismatches++;
+  if (nativeSum(src, start, end, initial) !== softwareOnesComplementSum(src, start, end, initial)) mismatches++;
+  removeByteNatives();
+  const js = copyAndSum(c, at, src, start, end, initial);
+  if (nativeCopySum(d, at, src, start, end, initial) !== js || c.join() !== d.join()) mismatches++;
+}
+// Overlapping copies within one buffer behave like TypedArray#set (a memmove).
+const o = new Uint8Array([1, 2, 3, 4, 5, 6]);
+nativeCopy(o, 2, o, 0, 4);
+print(mismatches, o.join(), installByteNatives(native));
+`,
+    );
+    const result = runXs(entry);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('0 1,2,1,2,3,4 3\n');
+  });
+
   it('randomU32 gives unsigned 32-bit integers that differ', () => {
     const entry = files.write('random.js', "const v = [];\nfor (let i = 0; i < 64; i++) v.push(xsHost.randomU32());\nprint(v.every((x) => Number.isInteger(x) && x >= 0 && x <= 0xffffffff), new Set(v).size > 60, v.some((x) => x > 0x7fffffff));\n");
     expect(runXs(entry).stdout).toBe('true true true\n');

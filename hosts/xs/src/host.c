@@ -86,60 +86,9 @@ static void xs_host_random_u32(xsMachine* the)
 	xsmcSetNumber(xsResult, (double)value);
 }
 
-/* Same arithmetic as softwareOnesComplementSum in src/net/wire/checksum.ts. */
-static void xs_host_checksum(xsMachine* the)
-{
-	void* data;
-	xsUnsignedValue length;
-	const uint8_t* bytes;
-	double initial = (xsmcArgc > 3) ? xsmcToNumber(xsArg(3)) : 0;
-	double startArg = xsmcToNumber(xsArg(1));
-	double endArg = xsmcToNumber(xsArg(2));
-	uint64_t sum;
-	size_t start, end, i;
-	xsmcGetBufferReadable(xsArg(0), &data, &length);
-	bytes = data;
-	start = (startArg > 0) ? (size_t)startArg : 0;
-	end = (endArg > (double)length) ? (size_t)length : ((endArg > 0) ? (size_t)endArg : 0);
-	sum = ((initial > 0) && (initial < 9007199254740992.0)) ? (uint64_t)initial : 0;
-	if (start < end) {
-		size_t evenEnd = end - ((end - start) & 1);
-		for (i = start; i < evenEnd; i += 2)
-			sum += ((uint32_t)bytes[i] << 8) | bytes[i + 1];
-		if (i < end)
-			sum += (uint32_t)bytes[i] << 8;
-	}
-	while (sum > 0xffffffffu)
-		sum = (sum % 0x10000) + (sum / 0x10000);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	xsmcSetInteger(xsResult, (xsIntegerValue)sum);
-}
-
-/* copy(dst, dstOffset, src, srcStart, srcEnd): clamps to both buffers; returns the count. */
-static void xs_host_copy(xsMachine* the)
-{
-	void* dst;
-	void* src;
-	xsUnsignedValue dstLength, srcLength;
-	double dstOffset = xsmcToNumber(xsArg(1));
-	double srcStart = xsmcToNumber(xsArg(3));
-	double srcEnd = xsmcToNumber(xsArg(4));
-	size_t from, to, at, count;
-	xsmcGetBufferWritable(xsArg(0), &dst, &dstLength);
-	xsmcGetBufferReadable(xsArg(2), &src, &srcLength);
-	from = (srcStart > 0) ? (size_t)srcStart : 0;
-	to = (srcEnd > (double)srcLength) ? (size_t)srcLength : ((srcEnd > 0) ? (size_t)srcEnd : 0);
-	at = (dstOffset > 0) ? (size_t)dstOffset : 0;
-	count = 0;
-	if ((from < to) && (at < dstLength)) {
-		count = to - from;
-		if (count > dstLength - at)
-			count = dstLength - at;
-		memmove((uint8_t*)dst + at, (const uint8_t*)src + from, count);
-	}
-	xsmcSetInteger(xsResult, (xsIntegerValue)count);
-}
+/* xsHost.checksum and xsHost.copy: the shared bindings of targets/common/bytes_xs.c. */
+extern void xs_xstcp_checksum(xsMachine* the);
+extern void xs_xstcp_copy(xsMachine* the);
 
 static void xs_host_write_file(xsMachine* the)
 {
@@ -282,8 +231,8 @@ void hostInstallGlobals(xsMachine* the, int argc, char** argv, int memoryFlag)
 	xsmcSet(xsVar(1), xsID("args"), xsVar(2));
 	defineFunction(the, &xsVar(1), "now", xs_host_now, 0);
 	defineFunction(the, &xsVar(1), "randomU32", xs_host_random_u32, 0);
-	defineFunction(the, &xsVar(1), "checksum", xs_host_checksum, 4);
-	defineFunction(the, &xsVar(1), "copy", xs_host_copy, 5);
+	defineFunction(the, &xsVar(1), "checksum", xs_xstcp_checksum, 4);
+	defineFunction(the, &xsVar(1), "copy", xs_xstcp_copy, 5);
 	defineFunction(the, &xsVar(1), "write", xs_host_write, 1);
 	defineFunction(the, &xsVar(1), "writeError", xs_host_write_error, 1);
 	defineFunction(the, &xsVar(1), "writeFile", xs_host_write_file, 2);

@@ -25,6 +25,11 @@ extern void xs_ethernet_get_macAddress(xsMachine* the);
 extern void xs_ethernet_get_linkUp(xsMachine* the);
 extern void xs_ethernet_get_stats(xsMachine* the);
 
+/* targets/common/bytes_xs.c */
+extern void xs_xstcp_checksum(xsMachine* the);
+extern void xs_xstcp_copy(xsMachine* the);
+extern void xs_xstcp_copy_checksum(xsMachine* the);
+
 static const struct {
 	const char* name;
 	xsCallback callback;
@@ -37,6 +42,9 @@ static const struct {
 	{ "xs_ethernet_get_macAddress", xs_ethernet_get_macAddress, 0 },
 	{ "xs_ethernet_get_linkUp", xs_ethernet_get_linkUp, 0 },
 	{ "xs_ethernet_get_stats", xs_ethernet_get_stats, 0 },
+	{ "xs_xstcp_checksum", xs_xstcp_checksum, 4 },
+	{ "xs_xstcp_copy", xs_xstcp_copy, 5 },
+	{ "xs_xstcp_copy_checksum", xs_xstcp_copy_checksum, 6 },
 };
 
 static const struct {

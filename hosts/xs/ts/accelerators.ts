@@ -1,17 +1,20 @@
 /**
- * Hands the stack the XS host's native helpers where it has hooks for them: today the
- * checksum summing loop (src/net/wire/checksum.ts). No-op on other engines.
+ * Hands the stack the XS host's native byte helpers (targets/common/bytes_xs.c, bound
+ * by hosts/xs/src/native.c) through the seam of src/net/wire/natives.ts: the checksum
+ * loop, block copies, and copy-and-checksum. No-op on other engines.
  */
-import { setChecksumAccelerator } from '../../../src/net/wire/checksum.js';
+import { installByteNatives } from '../../../src/net/wire/natives.js';
+
+// XS 17's Native API, which hosts/xs/src/native.c provides as a global.
+declare function native(name: string): unknown;
 
 /** True when running on the xstcp XS host (xsHost present with its natives). */
 export function onXsHost(): boolean {
   return typeof xsHost === 'object' && xsHost !== null && xsHost.engine === 'xs';
 }
 
-/** Installs the native checksum when on the XS host; returns whether it did. */
+/** Installs the native helpers when on the XS host; returns whether it did. */
 export function installXsAccelerators(): boolean {
-  if (!onXsHost() || typeof xsHost.checksum !== 'function') return false;
-  setChecksumAccelerator(xsHost.checksum);
-  return true;
+  if (!onXsHost() || typeof native !== 'function') return false;
+  return installByteNatives(native) === 3;
 }

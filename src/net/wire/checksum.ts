@@ -2,6 +2,7 @@
  * The Internet checksum (RFC 1071): the 16-bit one's-complement of the one's-complement
  * sum of the data taken as big-endian 16-bit words.
  */
+import { copyBytes } from './bytes.js';
 
 /**
  * A replacement for the summing loop, e.g. a native function from the XS host. It must
@@ -49,6 +50,33 @@ export function softwareOnesComplementSum(buf: Uint8Array, start: number, end: n
 export function onesComplementSum(buf: Uint8Array, start: number, end: number, initial = 0): number {
   if (accelerator !== undefined) return accelerator(buf, start, end, initial);
   return softwareOnesComplementSum(buf, start, end, initial);
+}
+
+/**
+ * A native copy-and-sum: copies src[srcStart..srcEnd) to dst[dstOffset...] (clamped as
+ * `copyBytes` clamps) and returns the one's-complement sum of the copied bytes plus
+ * `initial`, folded, not inverted — what `copyAndSum` returns.
+ */
+export type CopyChecksumAccelerator = (dst: Uint8Array, dstOffset: number, src: Uint8Array, srcStart: number, srcEnd: number, initial: number) => number;
+
+let copyChecksumAccelerator: CopyChecksumAccelerator | undefined;
+
+/** Installs (or with undefined, removes) the native behind `copyAndSum`. */
+export function setCopyChecksumAccelerator(fn: CopyChecksumAccelerator | undefined): void {
+  copyChecksumAccelerator = fn;
+}
+
+/**
+ * Copies src[srcStart..srcEnd) to dst[dstOffset...] and returns the sum of the copied
+ * bytes (as words from the first one) plus `initial`: one pass over the payload where a
+ * native exists. For a checksum over more than the copy, start the copy at an even offset
+ * from where the checksum starts.
+ */
+export function copyAndSum(dst: Uint8Array, dstOffset: number, src: Uint8Array, srcStart: number, srcEnd: number, initial = 0): number {
+  if (copyChecksumAccelerator !== undefined) return copyChecksumAccelerator(dst, dstOffset, src, srcStart, srcEnd, initial);
+  const count = copyBytes(dst, dstOffset, src, srcStart, srcEnd);
+  const at = dstOffset > 0 ? dstOffset : 0;
+  return onesComplementSum(dst, at, at + count, initial);
 }
 
 /** The checksum to store: the inverted sum (RFC 1071). Data carrying it sums to 0xffff. */

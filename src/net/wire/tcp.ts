@@ -1,6 +1,6 @@
 /** TCP header (RFC 9293) with its options. */
-import { readU16, readU32, writeU16, writeU32, placeBytes } from './bytes.js';
-import { onesComplementSum, pseudoHeaderSum } from './checksum.js';
+import { readU16, readU32, writeU16, writeU32 } from './bytes.js';
+import { copyAndSum, onesComplementSum, pseudoHeaderSum } from './checksum.js';
 import { IPPROTO_TCP } from './ipv4.js';
 import {
   DROP_TCP_BAD_CHECKSUM, DROP_TCP_BAD_HEADER_LENGTH, DROP_TCP_BAD_OPTION, DROP_TCP_TRUNCATED, dropReasonName, type TcpDropReason,
@@ -76,15 +76,19 @@ export class TcpSegmentInput implements TcpSegment {
     mss: undefined, windowScale: undefined, sackPermitted: undefined, sackBlocks: undefined, tsVal: undefined, tsEcr: undefined,
   };
   payload: Uint8Array = NO_BYTES;
-  private viewOf: Uint8Array = NO_BYTES;
-  private viewStart = 0;
+  private viewBuffer: ArrayBufferLike = NO_BYTES.buffer;
+  private viewAt = 0;
 
-  /** Points `payload` at buf[start..end), reusing the last view when it is that one. */
+  /**
+   * Points `payload` at buf[start..end), reusing the last view when it covers the same
+   * bytes of the same ArrayBuffer (drivers may hand each frame in a new view of one buffer).
+   */
   setPayload(buf: Uint8Array, start: number, end: number): void {
-    if (this.viewOf === buf && this.viewStart === start && this.payload.length === end - start) return;
+    const at = buf.byteOffset + start;
+    if (this.viewBuffer === buf.buffer && this.viewAt === at && this.payload.length === end - start) return;
     this.payload = start === end ? NO_BYTES : buf.subarray(start, end);
-    this.viewOf = buf;
-    this.viewStart = start;
+    this.viewBuffer = buf.buffer;
+    this.viewAt = at;
   }
 }
 
@@ -143,8 +147,9 @@ export function tcpHeaderLength(options: TcpOptions): number {
 }
 
 /**
- * Writes header, options, payload (copied unless already in place) and the checksum over
- * the pseudo-header from `src` to `dst`; returns the segment length.
+ * Writes header, options, payload (copied unless already in place, summed as it is
+ * copied) and the checksum over the pseudo-header from `src` to `dst`; returns the
+ * segment length.
  */
 export function emitTcp(seg: TcpSegmentFields, payload: Uint8Array, src: number, dst: number, buf: Uint8Array, offset: number): number {
   writeU16(buf, offset, seg.srcPort);
@@ -157,9 +162,16 @@ export function emitTcp(seg: TcpSegmentFields, payload: Uint8Array, src: number,
   writeU16(buf, offset + 14, seg.window);
   writeU16(buf, offset + 16, 0);
   writeU16(buf, offset + 18, seg.urgent);
-  placeBytes(payload, buf, offset + headerLength);
   const length = headerLength + payload.length;
-  const sum = onesComplementSum(buf, offset, offset + length, pseudoHeaderSum(src, dst, IPPROTO_TCP, length));
+  const pseudo = pseudoHeaderSum(src, dst, IPPROTO_TCP, length);
+  let sum: number;
+  if (payload.length > 0 && !(payload.buffer === buf.buffer && payload.byteOffset === buf.byteOffset + offset + headerLength)) {
+    // One pass copies and sums the payload; the header length is a multiple of 4, so the
+    // payload's words line up with the segment's and the two sums add.
+    sum = onesComplementSum(buf, offset, offset + headerLength, copyAndSum(buf, offset + headerLength, payload, 0, payload.length, pseudo));
+  } else {
+    sum = onesComplementSum(buf, offset, offset + length, pseudo);
+  }
   writeU16(buf, offset + 16, ~sum & 0xffff);
   return length;
 }

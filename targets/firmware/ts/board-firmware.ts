@@ -12,7 +12,7 @@
 import { parseArgs, USAGE } from '../../../hosts/common/cli-args.js';
 import { boardOptionsFromArgs, startBoard, type Board } from '../../../hosts/common/board.js';
 import type { RandomSource } from '../../../src/host/random.js';
-import { setChecksumAccelerator } from '../../../src/net/wire/checksum.js';
+import { installByteNatives } from '../../../src/net/wire/natives.js';
 import { FwClock } from './fw-clock.js';
 import Ethernet from 'xstcp/ethernet';
 import { EthernetMac } from '../../../hosts/xs/ts/ethernet-mac.js';
@@ -28,6 +28,9 @@ function memoryLine(label: string): string {
   return `xstcp: memory ${label}: chunks ${m.chunks} bytes (peak ${m.chunksPeak}), slots ${m.slots} x ${m.slotSize} bytes (peak ${m.slotsPeak}), heap ${m.heapUsed} of ${m.heapSize} bytes\n`;
 }
 
+// XS 17's Native API, which hosts/xs/src/native.c (linked into the image) provides as a global.
+declare function native(name: string): unknown;
+
 function cpuLine(): string {
   const c = fw.cpu();
   return `xstcp: cpu: total ${c.totalNs} ns, idle ${c.idleNs} ns, busy ${c.totalNs - c.idleNs} ns, boot ${c.bootNs} ns, deliveries ${c.deliveries}\n`;
@@ -41,8 +44,8 @@ function main(argv: readonly string[]): void {
     return;
   }
   const args = parsed.args;
-  // The summing loop in C, as the XS host does (hosts/xs/ts/accelerators.ts).
-  setChecksumAccelerator(fw.checksum);
+  // The byte helpers in C (targets/common/bytes_xs.c), as the XS host does (hosts/xs/ts/accelerators.ts).
+  installByteNatives(native);
   const clock = new FwClock();
   let mac: EthernetMac;
   try {
