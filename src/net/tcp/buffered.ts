@@ -150,11 +150,10 @@ function holdBack(core: TcpCore, s: TcpSocket, offset: number): void {
 /** Sends buffered bytes [offset, offset + n) counted from SND.UNA. */
 function sendRange(core: TcpCore, s: TcpSocket, offset: number, n: number): number {
   const tx = s.tx as BufferedTx;
-  const scratch = core.txScratch;
-  const len = tx.buffer.copyOut(offset, Math.min(n, scratch.length), scratch, 0);
+  const len = Math.max(0, Math.min(n, core.txScratch.length, tx.buffer.length - offset));
   const seq = seqAdd(s.sndUna, offset);
   const wasIdle = s.sndUna === s.sndMax;
-  const r = core.out.send(s, TCP_ACK | TCP_PSH, seq, scratch.subarray(0, len));
+  const r = core.sendFromBuffer(s, TCP_ACK | TCP_PSH, seq, offset, len);
   const end = seqAdd(seq, len);
   if (seqGt(end, s.sndNxt)) s.sndNxt = end;
   if (seqGt(end, s.sndMax)) {

@@ -44,6 +44,11 @@ export interface TcpConfig {
   txBufferSize: number;
   /** Largest payload of a buffered frame (TCP_BUFFER_FRAME). */
   txBufferFrame: number;
+  /**
+   * Bytes of fnSendTCP payloads that listeners send while a received segment is handled
+   * and that wait until it is finished (output after input); beyond this they leave at once.
+   */
+  deferredOutputBytes: number;
 
   // ---- behaviour beyond µTasker's code (each a documented deviation) -------------------
   /** RFC 5961: RST/SYN validated against the window, challenge ACKs. Off = any RST aborts, a SYN aborts ESTABLISHED. */
@@ -99,6 +104,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   ttl: 128,
   txBufferSize: 2800,
   txBufferFrame: 1400,
+  deferredOutputBytes: 4 * 1460,
   rfc5961: true,
   challengeAcksPerSecond: 10,
   synReceivedResetToListen: true,
@@ -164,6 +170,7 @@ export function resolveTcpConfig(partial: Partial<TcpConfig> = {}): TcpConfig {
     ttl: Math.floor(finiteIn(p.ttl, 1, 255, d.ttl)),
     txBufferSize: Math.floor(finiteIn(p.txBufferSize, 1, 0x10000, d.txBufferSize)),
     txBufferFrame: Math.floor(finiteIn(p.txBufferFrame, 1, 65495, d.txBufferFrame)),
+    deferredOutputBytes: Math.floor(finiteIn(p.deferredOutputBytes, 0, 1 << 20, d.deferredOutputBytes)),
     rfc5961: bool(p.rfc5961, d.rfc5961),
     challengeAcksPerSecond: Math.floor(finiteIn(p.challengeAcksPerSecond, 0, 1_000_000, d.challengeAcksPerSecond)),
     synReceivedResetToListen: bool(p.synReceivedResetToListen, d.synReceivedResetToListen),

@@ -9,9 +9,10 @@ import type { RandomSource } from '../../host/random.js';
 import { Counters } from '../counters.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../wire/tcp.js';
 import { ChallengeAckLimiter } from './challenge-ack.js';
+import { DeferredSegments } from './deferred-output.js';
 import type { TcpConfig } from './config.js';
 import { IsnGenerator } from './isn.js';
-import type { TcpNetwork } from './network.js';
+import { IPV4_PAYLOAD_OFFSET, type TcpNetwork } from './network.js';
 import { SegmentOutput } from './output.js';
 import { TASK_TCP } from '../tasks.js';
 import { RtoEstimator } from './rto.js';
@@ -50,6 +51,12 @@ export const E_POLL_TCP = 1;
 const INFINITE_IDLE = 0xffff;
 /** µTasker's ISN multiplier for its default 50 ms tick: ticks in 4 µs units. */
 const UTASKER_ISN_PER_MS = 250;
+/** TCP header without options. */
+const TCP_HEADER = 20;
+/** Shorter Ethernet frames are padded to this (the interface's minimum frame). */
+const MIN_FRAME_LEN = 60;
+/** Data segments one received segment may make due before they leave without waiting. */
+const DEFERRED_SEGMENTS = 16;
 
 export class TcpCore {
   readonly sockets: TcpSocket[];
@@ -70,6 +77,8 @@ export class TcpCore {
    * at once, and flushOutput sends them afterwards in as few segments as possible.
    */
   private deferOutput = false;
+  /** Data segments sent from listener calls while a segment is handled (output after input). */
+  private readonly deferred: DeferredSegments;
   /** The listener's own answer in the last notify, also when that returned CONNECTION_GONE. */
   lastAnswer = 0;
 
@@ -86,6 +95,7 @@ export class TcpCore {
     for (let i = 0; i < config.sockets; i++) this.sockets.push(new TcpSocket(i, this.newRto()));
     this.out = new SegmentOutput(network, config, counters);
     this.txScratch = new Uint8Array(Math.max(1, this.out.maxPayload()));
+    this.deferred = new DeferredSegments(DEFERRED_SEGMENTS, config.deferredOutputBytes);
     this.challengeAcks = new ChallengeAckLimiter({ perSecond: config.challengeAcksPerSecond, random });
     this.isn = new IsnGenerator(random, () => clock.now());
     // RFC 6056: start the ephemeral search at a random place in the range.
@@ -213,22 +223,56 @@ export class TcpCore {
   }
 
   /**
-   * The segment is handled: send what it made due — one FIN+ACK when our FIN is due (it
-   * acknowledges everything the segment brought, its FIN too), else one ACK. Data
-   * segments the application sends from callbacks leave at once (their length is
-   * fnSendTCP's answer) and carry the ACK, which then is no longer due.
+   * The segment is handled: first the data segments the application sent from its
+   * callbacks (they carry the ACK, which then is no longer due), then per socket one
+   * FIN+ACK when our FIN is due (it acknowledges everything the segment brought, its FIN
+   * too), else one ACK if one is still due.
    */
   endInput(): void {
     this.deferOutput = false;
+    if (this.deferred.pending > 0) this.deferred.flush(this.out, this.sockets, this.txScratch);
     for (const s of this.sockets) if (s.finDue || s.ackDue) this.flushOutput(s);
   }
 
   /** Sends the socket's due output now (before its application may reuse the socket). */
   flushOutput(s: TcpSocket): void {
+    this.flushData(s);
     const fin = s.finDue;
     s.finDue = s.ackDue = false;
     if (fin && s.finSent) this.out.send(s, TCP_FIN | TCP_ACK, seqAdd(s.sndMax, -1));
     else this.sendAckNow(s);
+  }
+
+  /** Sends the socket's deferred data segments now (its connection is about to end or change). */
+  flushData(s: TcpSocket): void {
+    if (this.deferred.pending > 0) this.deferred.flushSocket(this.out, s, this.txScratch);
+  }
+
+  /**
+   * A data segment of a simple socket (fnSendTCP). While a segment is handled it is
+   * queued and the answer is the frame length it will have (docs/deviations.md).
+   */
+  sendPayload(s: TcpSocket, flags: number, seq: number, payload: Uint8Array): number {
+    if (this.deferOutput) {
+      if (this.deferred.addCopy(s, flags, seq, payload)) return frameLength(payload.length);
+      this.deferred.flush(this.out, this.sockets, this.txScratch); // full: keep the order, send now
+    }
+    return this.out.send(s, flags, seq, payload);
+  }
+
+  /** A data segment of `length` bytes of a buffered socket's send buffer, `offset` bytes after SND.UNA. */
+  sendFromBuffer(s: TcpSocket, flags: number, seq: number, offset: number, length: number): number {
+    const tx = s.tx;
+    if (tx === undefined) return 0;
+    const scratch = this.txScratch;
+    const n = Math.min(length, scratch.length, tx.buffer.length - offset);
+    if (n <= 0) return this.out.send(s, flags, seq);
+    if (this.deferOutput) {
+      if (this.deferred.addRange(s, flags, seq, n)) return frameLength(n);
+      this.deferred.flush(this.out, this.sockets, scratch);
+    }
+    const len = tx.buffer.copyOut(offset, n, scratch, 0);
+    return this.out.send(s, flags, seq, scratch.subarray(0, len));
   }
 
   /** An ACK answering a RST or SYN that might be forged (RFC 5961 §3.2, §4.2), rate-limited (§7). */
@@ -290,6 +334,7 @@ export class TcpCore {
    * passively opened socket still in SYN_RCVD, when configured) and TCP_EVENT_ABORT.
    */
   abort(s: TcpSocket, sendRst: boolean): void {
+    this.flushData(s);
     if (sendRst) this.sendRst(s);
     const toListen = s.state === TcpState.SynReceived && s.passiveOpen && this.config.synReceivedResetToListen;
     this.endConnection(s, toListen ? TcpState.Listen : TcpState.Closed);
@@ -412,4 +457,9 @@ export class TcpCore {
     if (s.rcvAdvEdge === undefined) return s.rcvWindow;
     return Math.max(0, seqDiff(s.rcvAdvEdge, s.rcvNxt));
   }
+}
+
+/** The Ethernet frame a data segment of `payload` bytes (no TCP options) becomes. */
+function frameLength(payload: number): number {
+  return Math.max(MIN_FRAME_LEN, IPV4_PAYLOAD_OFFSET + TCP_HEADER + payload);
 }
