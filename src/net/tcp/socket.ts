@@ -120,6 +120,8 @@ export class TcpSocket {
   persistBackoff = 0;
   /** Silly-window override timer of a buffered sender. */
   swsAt: number | undefined = undefined;
+  /** Delayed ACK: received data waits this long for a second segment or a reply to carry its ACK. */
+  delAckAt: number | undefined = undefined;
   retriesLeft = 0;
   /** Retransmissions in a row of the current segment (for fixed-timer back-off rules). */
   rtxCount = 0;
@@ -176,7 +178,7 @@ export class TcpSocket {
   }
 
   stopTimers(): void {
-    this.rtxAt = this.idleAt = this.finWait2At = this.timeWaitAt = this.persistAt = this.swsAt = undefined;
+    this.rtxAt = this.idleAt = this.finWait2At = this.timeWaitAt = this.persistAt = this.swsAt = this.delAckAt = undefined;
     this.persistBackoff = 0;
   }
 
@@ -197,7 +199,7 @@ export class TcpSocket {
   /** Earliest running deadline, or undefined. */
   nextDeadline(): number | undefined {
     const closing = earlier(this.finWait2At, this.timeWaitAt);
-    return earlier(earlier(earlier(this.rtxAt, this.idleAt), earlier(closing, this.persistAt)), this.swsAt);
+    return earlier(earlier(earlier(this.rtxAt, this.idleAt), earlier(closing, this.persistAt)), earlier(this.swsAt, this.delAckAt));
   }
 }
 

@@ -30,6 +30,10 @@ export function processTimers(core: TcpCore): void {
       s.swsAt = undefined;
       forceSend(core, s);
     }
+    if (due(s.delAckAt, now)) {
+      s.delAckAt = undefined;
+      if (s.ackPending) core.sendAckNow(s);
+    }
   }
 }
 
