@@ -144,7 +144,7 @@ export function trySend(core: TcpCore, s: TcpSocket): number {
 function holdBack(core: TcpCore, s: TcpSocket, offset: number): void {
   if (offset !== 0 || s.rtxAt !== undefined) return;
   if (s.sndWnd === 0) startPersist(core, s);
-  else if (s.swsAt === undefined) s.swsAt = core.now() + core.config.sillyWindowDelayMs;
+  else if (s.swsAt === undefined) s.swsAt = core.deadline(core.now() + core.config.sillyWindowDelayMs);
 }
 
 /** Sends buffered bytes [offset, offset + n) counted from SND.UNA. */
@@ -239,7 +239,7 @@ export function startPersist(core: TcpCore, s: TcpSocket): void {
   const interval = core.config.rtoMode === 'rfc6298'
     ? Math.min(core.config.rtoMaxMs, base * 2 ** Math.min(s.persistBackoff, 16))
     : base;
-  s.persistAt = core.now() + interval;
+  s.persistAt = core.deadline(core.now() + interval);
 }
 
 /** Persist timer expired: send one byte beyond the zero window (RFC 9293 §3.8.6.1). */

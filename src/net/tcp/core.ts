@@ -70,6 +70,17 @@ export class TcpCore {
   lastPort: number;
   /** Deadline the mono timer is armed for, undefined when it is not armed. */
   private armedFor: number | undefined = undefined;
+  /**
+   * No socket deadline is earlier than this (undefined: none runs). Every deadline set
+   * goes through `deadline`, which lowers it; a stopped or postponed deadline leaves it
+   * low, so the timer may fire early, and processTimers' pass then makes it exact. So an
+   * entry into the stack costs O(1) for the timer, not a scan of the pool.
+   */
+  earliest: number | undefined = undefined;
+  /** A connection started or ended (its timers stopped): the next syncTimer makes `earliest` exact. */
+  private rescan = false;
+  /** Sockets with an ACK or FIN due at the end of input (each once). */
+  private readonly outputDue: TcpSocket[] = [];
   /** Who watches state changes and listener events (the board's trace). */
   private observer: TcpObserver | undefined = undefined;
   /**
@@ -170,24 +181,28 @@ export class TcpCore {
   }
 
   armRetransmit(s: TcpSocket): void {
-    s.rtxAt = this.now() + this.rtoFor(s);
+    s.rtxAt = this.deadline(this.now() + this.rtoFor(s));
+  }
+
+  /** Every socket deadline is set through here: returns `at`, keeping `earliest` a lower bound. */
+  deadline(at: number): number {
+    if (this.earliest === undefined || at < this.earliest) this.earliest = at;
+    return at;
   }
 
   /** (Re)loads the idle timer from the socket's idle timeout (µTasker's usLinkTimer). */
   armIdle(s: TcpSocket): void {
-    s.idleAt = s.idleTimeoutS === INFINITE_IDLE ? undefined : this.now() + s.idleTimeoutS * 1000;
+    s.idleAt = s.idleTimeoutS === INFINITE_IDLE ? undefined : this.deadline(this.now() + s.idleTimeoutS * 1000);
   }
 
   /**
-   * Keeps the TCP task's mono timer armed for the earliest socket deadline and stopped
-   * when nothing needs timing. Called at the end of every entry into the stack.
+   * Keeps the TCP task's mono timer armed for the earliest socket deadline (or the lower
+   * bound kept for it) and stopped when nothing needs timing. Called at the end of every
+   * entry into the stack.
    */
   syncTimer(): void {
-    let earliest: number | undefined;
-    for (const s of this.sockets) {
-      const d = s.nextDeadline();
-      if (d !== undefined && (earliest === undefined || d < earliest)) earliest = d;
-    }
+    if (this.rescan) this.rescanDeadlines();
+    const earliest = this.earliest;
     if (earliest === this.armedFor) return;
     if (earliest === undefined) {
       this.scheduler.stopTimer(TASK_TCP);
@@ -200,6 +215,21 @@ export class TcpCore {
     this.armedFor = earliest;
   }
 
+  /** Marks `earliest` for a rescan: called when a connection starts or ends, not per segment. */
+  timersStopped(): void {
+    this.rescan = true;
+  }
+
+  /** `earliest` from every socket's deadlines (processTimers does the same in its pass). */
+  private rescanDeadlines(): void {
+    this.rescan = false;
+    this.earliest = undefined;
+    for (const s of this.sockets) {
+      const d = s.nextDeadline();
+      if (d !== undefined) this.deadline(d);
+    }
+  }
+
   /** The mono timer fired (it is one-shot), so it is no longer armed. */
   timerFired(): void {
     this.armedFor = undefined;
@@ -209,8 +239,11 @@ export class TcpCore {
 
   /** An ACK now, or, while a segment is handled, when it is finished. */
   sendAck(s: TcpSocket): void {
-    if (this.deferOutput) s.ackDue = true;
-    else this.sendAckNow(s);
+    if (!this.deferOutput) this.sendAckNow(s);
+    else if (!s.ackDue) {
+      if (!s.finDue) this.outputDue.push(s);
+      s.ackDue = true;
+    }
   }
 
   sendAckNow(s: TcpSocket): number {
@@ -231,7 +264,9 @@ export class TcpCore {
   endInput(): void {
     this.deferOutput = false;
     if (this.deferred.pending > 0) this.deferred.flush(this.out, this.sockets, this.txScratch);
-    for (const s of this.sockets) if (s.finDue || s.ackDue) this.flushOutput(s);
+    const due = this.outputDue;
+    for (let i = 0; i < due.length; i++) if (due[i].finDue || due[i].ackDue) this.flushOutput(due[i]);
+    due.length = 0;
   }
 
   /** Sends the socket's due output now (before its application may reuse the socket). */
@@ -303,8 +338,10 @@ export class TcpCore {
       s.sndNxt = seqAdd(s.sndNxt, 1);
       if (seqGt(s.sndNxt, s.sndMax)) s.sndMax = s.sndNxt;
     }
-    if (this.deferOutput) s.finDue = true;
-    else this.out.send(s, TCP_FIN | TCP_ACK, seqAdd(s.sndMax, -1));
+    if (this.deferOutput) {
+      if (!s.finDue && !s.ackDue) this.outputDue.push(s);
+      s.finDue = true;
+    } else this.out.send(s, TCP_FIN | TCP_ACK, seqAdd(s.sndMax, -1));
   }
 
   /** RST of an established connection we give up on: <SEQ=SND.NXT><CTL=RST>. */
@@ -323,6 +360,7 @@ export class TcpCore {
     s.generation++;
     s.ackDue = s.finDue = false;
     s.stopTimers();
+    this.rescan = true;
     s.setState(state);
     s.closePending = false;
     s.reassembly?.clear();
@@ -356,6 +394,7 @@ export class TcpCore {
   enterEstablished(s: TcpSocket): void {
     s.setState(TcpState.Established);
     s.rtxAt = undefined;
+    this.rescan = true;
     s.retriesLeft = this.config.retries;
     s.rtxCount = 0;
     this.armIdle(s);
@@ -370,6 +409,7 @@ export class TcpCore {
   enterTimeWait(s: TcpSocket): void {
     s.setState(TcpState.TimeWait);
     s.stopTimers();
+    this.rescan = true;
     s.closePending = false;
     s.reassembly?.clear();
     s.tx?.reset();
@@ -384,7 +424,7 @@ export class TcpCore {
       this.endConnection(s, TcpState.Closed);
       return;
     }
-    s.timeWaitAt = this.now() + 2 * this.config.mslMs;
+    s.timeWaitAt = this.deadline(this.now() + 2 * this.config.mslMs);
   }
 
   /** LAST_ACK acknowledged: CLOSED and TCP_EVENT_CLOSED. */

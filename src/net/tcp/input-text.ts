@@ -77,7 +77,7 @@ export function receiveText(core: TcpCore, s: TcpSocket, seg: TcpSegment, wnd: n
 function acknowledgeData(core: TcpCore, s: TcpSocket, data: boolean): void {
   const delay = core.config.delayedAckMs;
   if (data && delay > 0 && s.delAckAt === undefined) {
-    s.delAckAt = core.now() + delay;
+    s.delAckAt = core.deadline(core.now() + delay);
     return;
   }
   core.sendAck(s);
@@ -144,7 +144,7 @@ function deliver(core: TcpCore, s: TcpSocket, data: Uint8Array): Delivery {
   if (s.state === TcpState.FinWait2) {
     // The FIN_WAIT_2 limit is for a partner that has gone away; one still sending its
     // half-close data is there, so the limit starts again.
-    s.finWait2At = core.now() + core.config.finWait2TimeoutMs;
+    s.finWait2At = core.deadline(core.now() + core.config.finWait2TimeoutMs);
   }
   const answer = core.notify(s, TcpEvent.Data, data, len);
   if (answer === CONNECTION_GONE) return 'gone';

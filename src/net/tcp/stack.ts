@@ -82,6 +82,7 @@ export class TcpStack {
     return this.withSocket(socket, (s) => {
       this.core.flushData(s);
       s.release();
+      this.core.timersStopped();
       return socket;
     });
   }
@@ -95,6 +96,7 @@ export class TcpStack {
       if (localPort === 0) return TcpError.SocketStateInvalid;
       this.core.flushData(s);
       s.clearConnection();
+      this.core.timersStopped();
       s.setState(TcpState.Listen);
       s.localPort = localPort;
       this.setWindow(s, maxWindow);
