@@ -11,7 +11,7 @@ import { Stack } from '../../src/stack.js';
 import type { TcpConfig } from '../../src/net/tcp/config.js';
 import type { BoardArgs } from './cli-args.js';
 import { tcpEventName, tcpStateName } from '../../src/api/tcp.js';
-import { startChargen, startDiscard, startEcho, startHttp, NO_OF_HTTP_SESSIONS, DEFAULT_SERVICE_SOCKETS, HTTP_WINDOWING_BUFFERS } from '../../src/apps/index.js';
+import { startChargen, startDiscard, startEcho, startHttp, NO_OF_HTTP_SESSIONS, DEFAULT_SERVICE_SOCKETS } from '../../src/apps/index.js';
 import { provideStack } from '../../src/io/provider.js';
 
 /** `ecma419-echo` is examples/ecma419-echo.ts, an application written against the ECMA-419 socket modules. */
@@ -85,7 +85,7 @@ export function startBoard(o: BoardOptions): Board {
   const api = stack.api;
   const handles: { stop(): void }[] = [];
   for (const app of o.apps) {
-    if (app === 'http') handles.push(startHttp(api, { board: stack.tcp, title: o.title, windowBlocks: HTTP_WINDOWING_BUFFERS }));
+    if (app === 'http') handles.push(startHttp(api, { board: stack.tcp, title: o.title }));
     else if (app === 'echo') handles.push(startEcho(api));
     else if (app === 'discard') handles.push(startDiscard(api));
     else if (app === 'chargen') handles.push(startChargen(api));

@@ -58,9 +58,9 @@ export interface BufferedServiceOptions {
   port?: number;
   /** Parallel connections, one socket each (default 2). */
   sockets?: number;
-  /** Transmit buffer of each socket, fnDefineTCPBufferSize (default TCP_BUFFER = 2800). */
+  /** Transmit buffer of each socket, fnDefineTCPBufferSize (default SERVICE_BUFFER_SIZE; µTasker's TCP_BUFFER is 2800). */
   bufferSize?: number;
-  /** Receive window given to fnTCP_Listen (default TCP_DEF_MTU = 1460). */
+  /** Receive window given to fnTCP_Listen (default SERVICE_WINDOW; µTasker's TCP_DEF_MTU is 1460). */
   maxWindow?: number;
   /** Idle timeout in seconds (default TCP_DEFAULT_TIMEOUT). */
   idleTimeout?: number;
@@ -91,6 +91,13 @@ export interface BufferedService<C extends ServiceCounters = ServiceCounters> {
 }
 
 export const DEFAULT_SERVICE_SOCKETS = 2;
+/**
+ * The services' transmit buffer: 16 full segments in flight, so one round trip through a
+ * TAP device (0.1-0.3 ms) is not what limits a 100 Mbit/s link (docs/deviations.md).
+ */
+export const SERVICE_BUFFER_SIZE = 16 * 1460;
+/** The services' receive window: the largest without window scaling; they consume data at once. */
+export const SERVICE_WINDOW = 0xffff;
 
 export function newServiceCounters(): ServiceCounters {
   return { connections: 0, bytesIn: 0, bytesOut: 0, closed: 0, aborted: 0 };

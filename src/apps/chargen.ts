@@ -11,8 +11,6 @@ import {
   APP_SENT_DATA,
   TCP_BUF_CHECK,
   TCP_BUF_SEND,
-  TCP_BUFFER,
-  TCP_DEF_MTU,
   TCP_DEFAULT_TIMEOUT,
   TCP_EVENT_ABORT,
   TCP_EVENT_ACK,
@@ -30,6 +28,8 @@ import {
 } from '../api/tcp.js';
 import {
   DEFAULT_SERVICE_SOCKETS,
+  SERVICE_BUFFER_SIZE,
+  SERVICE_WINDOW,
   driveBufferedTcp,
   newServiceCounters,
   openServiceSockets,
@@ -96,8 +96,8 @@ interface ChargenConnection {
 
 export function startChargen(api: UTaskerTcp, options: BufferedServiceOptions = {}): BufferedService<ChargenCounters> {
   const port = options.port ?? CHARGEN_PORT;
-  const bufferSize = options.bufferSize ?? TCP_BUFFER;
-  const maxWindow = options.maxWindow ?? TCP_DEF_MTU;
+  const bufferSize = options.bufferSize ?? SERVICE_BUFFER_SIZE;
+  const maxWindow = options.maxWindow ?? SERVICE_WINDOW;
   const onEvent = options.onEvent;
   const counters: ChargenCounters = { ...newServiceCounters(), lastConnectionBytes: 0 };
   const connections = new Map<number, ChargenConnection>();

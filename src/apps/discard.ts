@@ -6,7 +6,6 @@
 import {
   APP_ACCEPT,
   TCP_BUFFER,
-  TCP_DEF_MTU,
   TCP_DEFAULT_TIMEOUT,
   TCP_EVENT_ABORT,
   TCP_EVENT_CLOSE,
@@ -19,6 +18,7 @@ import {
 } from '../api/tcp.js';
 import {
   DEFAULT_SERVICE_SOCKETS,
+  SERVICE_WINDOW,
   driveBufferedTcp,
   newServiceCounters,
   openServiceSockets,
@@ -36,7 +36,7 @@ export interface DiscardCounters extends ServiceCounters {
 
 export function startDiscard(api: UTaskerTcp, options: BufferedServiceOptions = {}): BufferedService<DiscardCounters> {
   const port = options.port ?? DISCARD_PORT;
-  const maxWindow = options.maxWindow ?? TCP_DEF_MTU;
+  const maxWindow = options.maxWindow ?? SERVICE_WINDOW;
   const onEvent = options.onEvent;
   const counters: DiscardCounters = { ...newServiceCounters(), lastConnectionBytes: 0 };
   /** Bytes received per socket on its current connection. */
@@ -75,7 +75,7 @@ export function startDiscard(api: UTaskerTcp, options: BufferedServiceOptions = 
   const opened = openServiceSockets(api, TOS_MAXIMISE_THROUGHPUT, {
     port,
     count: options.sockets ?? DEFAULT_SERVICE_SOCKETS,
-    bufferSize: options.bufferSize ?? TCP_BUFFER,
+    bufferSize: options.bufferSize ?? TCP_BUFFER, // it never sends: µTasker's small default
     maxWindow,
     idleTimeout: options.idleTimeout ?? TCP_DEFAULT_TIMEOUT,
   }, fnDiscardListener);

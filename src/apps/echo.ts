@@ -2,7 +2,7 @@
  * Echo service (RFC 862) on port 7, on buffered sockets: every byte received is sent back
  * with fnSendBufTCP(TCP_BUF_SEND); the stack keeps and retransmits it.
  *
- * Flow control. The transmit buffer is small (TCP_BUFFER = 2800 bytes) and an echo may
+ * Flow control. The transmit buffer is bounded (SERVICE_BUFFER_SIZE by default) and an echo may
  * only be acknowledged once it is in that buffer, or it would be lost. Two tools exist:
  * returning APP_REJECT_DATA (the data is not acknowledged, the peer sends it again later)
  * and the receive window. We use the window: after each delivery the window announced
@@ -18,7 +18,6 @@ import {
   APP_SENT_DATA,
   TCP_BUF_CHECK,
   TCP_BUF_SEND,
-  TCP_BUFFER,
   TCP_DEF_MTU,
   TCP_DEFAULT_TIMEOUT,
   TCP_EVENT_ABORT,
@@ -37,6 +36,8 @@ import {
 } from '../api/tcp.js';
 import {
   DEFAULT_SERVICE_SOCKETS,
+  SERVICE_BUFFER_SIZE,
+  SERVICE_WINDOW,
   driveBufferedTcp,
   newServiceCounters,
   openServiceSockets,
@@ -65,8 +66,8 @@ interface EchoConnection {
 
 export function startEcho(api: UTaskerTcp, options: BufferedServiceOptions = {}): BufferedService<EchoCounters> {
   const port = options.port ?? ECHO_PORT;
-  const bufferSize = options.bufferSize ?? TCP_BUFFER;
-  const maxWindow = Math.min(options.maxWindow ?? TCP_DEF_MTU, bufferSize);
+  const bufferSize = options.bufferSize ?? SERVICE_BUFFER_SIZE;
+  const maxWindow = Math.min(options.maxWindow ?? SERVICE_WINDOW, bufferSize);
   const threshold = Math.max(1, Math.min(maxWindow >> 1, TCP_DEF_MTU));
   const onEvent = options.onEvent;
   const counters: EchoCounters = { ...newServiceCounters(), rejected: 0, windowReports: 0 };

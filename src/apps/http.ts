@@ -61,6 +61,12 @@ export const HTTP_BUFFER_LENGTH = 1400;
 export const HTTP_PORT = 80;
 /** Blocks in flight before waiting for their acknowledgement (µTasker's HTTP_WINDOWING_BUFFERS). */
 export const HTTP_WINDOWING_BUFFERS = 2;
+/**
+ * Blocks in flight by default, each a full 1460-byte segment: enough that one round trip
+ * through a TAP device does not limit a download (µTasker's own values above stay available).
+ */
+export const HTTP_BLOCKS_IN_FLIGHT = 8;
+export const HTTP_BLOCK_LENGTH = 1460;
 /** Bytes of a request head a session keeps while it waits for the rest of it. */
 export const HTTP_REQUEST_LIMIT = 1024;
 /** Peer MSS assumed when the board cannot tell (µTasker's default without an MSS option). */
@@ -75,9 +81,9 @@ export interface HttpServerOptions {
   sessions?: number;
   /** Idle timeout of each socket in seconds (default TCP_DEFAULT_TIMEOUT). */
   idleTimeout?: number;
-  /** Blocks sent before waiting for their acknowledgement (default 1; µTasker's HTTP_WINDOWING_BUFFERS is 2). */
+  /** Blocks sent before waiting for their acknowledgement (default HTTP_BLOCKS_IN_FLIGHT; µTasker's HTTP_WINDOWING_BUFFERS is 2). */
   windowBlocks?: number;
-  /** Largest block per segment before the peer's MSS is applied (default HTTP_BUFFER_LENGTH). */
+  /** Largest block per segment before the peer's MSS is applied (default HTTP_BLOCK_LENGTH; µTasker's HTTP_BUFFER_LENGTH is 1400). */
   maxFrame?: number;
   /** Largest request head accepted, in bytes (default HTTP_REQUEST_LIMIT). */
   requestLimit?: number;
@@ -146,8 +152,8 @@ function validCount(n: number, max: number): boolean {
 export function startHttp(api: UTaskerTcp, options: HttpServerOptions = {}): HttpServer {
   const port = options.port ?? HTTP_PORT;
   const sessionCount = options.sessions ?? NO_OF_HTTP_SESSIONS;
-  const maxFrame = options.maxFrame ?? HTTP_BUFFER_LENGTH;
-  const windowBlocks = options.windowBlocks ?? 1;
+  const maxFrame = options.maxFrame ?? HTTP_BLOCK_LENGTH;
+  const windowBlocks = options.windowBlocks ?? HTTP_BLOCKS_IN_FLIGHT;
   const requestLimit = options.requestLimit ?? HTTP_REQUEST_LIMIT;
   const idleTimeout = options.idleTimeout ?? TCP_DEFAULT_TIMEOUT;
   const board = options.board;

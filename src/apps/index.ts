@@ -6,7 +6,7 @@
  *   const http = startHttp(stack.api, { board: stack.tcp });
  *   const echo = startEcho(stack.api);
  */
-export { startHttp, HTTP_BUFFER_LENGTH, HTTP_PORT, HTTP_REQUEST_LIMIT, HTTP_WINDOWING_BUFFERS, NO_OF_HTTP_SESSIONS } from './http.js';
+export { startHttp, HTTP_BLOCK_LENGTH, HTTP_BLOCKS_IN_FLIGHT, HTTP_BUFFER_LENGTH, HTTP_PORT, HTTP_REQUEST_LIMIT, HTTP_WINDOWING_BUFFERS, NO_OF_HTTP_SESSIONS } from './http.js';
 export type { HttpServer, HttpServerCounters, HttpServerOptions } from './http.js';
 export { startEcho, ECHO_PORT } from './echo.js';
 export type { EchoCounters } from './echo.js';

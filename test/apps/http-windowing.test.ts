@@ -15,7 +15,7 @@ function body(n: number): Uint8Array {
 describe('HTTP with two blocks in flight (HTTP_WINDOWING_BUFFERS)', () => {
   it('sends whole blocks in pairs and each pair only after the previous one is acknowledged', () => {
     const b = boards();
-    const http = startHttp(b.server.api, { board: b.server.tcp, windowBlocks: HTTP_WINDOWING_BUFFERS });
+    const http = startHttp(b.server.api, { board: b.server.tcp, windowBlocks: HTTP_WINDOWING_BUFFERS, maxFrame: 1400 });
     const wire = recordSegments(b.lan);
     const c = httpGet(b.client.api, b.clock, SERVER_IP, '/bytes/20000', { window: 8000 });
     expect(runUntil(b.clock, () => c.finished, 20_000)).toBe(true);
@@ -38,7 +38,7 @@ describe('HTTP with two blocks in flight (HTTP_WINDOWING_BUFFERS)', () => {
 
   it.each([21, 22, 23])('is byte-exact through 5%% loss and reordering (seed %i), regenerating lost pairs', (seed) => {
     const b = boards({ seed, impairments: { loss: 0.05, reorder: 0.05, delayMs: 1, jitterMs: 1 } });
-    const http = startHttp(b.server.api, { board: b.server.tcp, windowBlocks: HTTP_WINDOWING_BUFFERS });
+    const http = startHttp(b.server.api, { board: b.server.tcp, windowBlocks: HTTP_WINDOWING_BUFFERS, maxFrame: 1400 });
     const c = httpGet(b.client.api, b.clock, SERVER_IP, '/bytes/60000', { window: 8000 });
     expect(runUntil(b.clock, () => c.finished, 600_000)).toBe(true);
     expect(parseHttpResponse(c.data()).body).toEqual(body(60000));

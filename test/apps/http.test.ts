@@ -3,7 +3,7 @@
  * simulated LAN: routes, status codes, byte-exact bodies (also through loss, reordering
  * and duplication), parallel sessions, and what a fifth connection meets.
  */
-import { startHttp, type HttpServer } from '../../src/apps/http.js';
+import { HTTP_BLOCKS_IN_FLIGHT, startHttp, type HttpServer, type HttpServerOptions } from '../../src/apps/http.js';
 import {
   GET_LOCAL_PORT,
   NO_TCP_SOCKET_FREE,
@@ -18,9 +18,10 @@ import { TcpClient, httpGet, parseHttpResponse, text } from '../../hosts/sim/tcp
 import { CLIENT_ADDR, SERVER_ADDR, SERVER_IP, boards, runUntil } from './sim.js';
 import { plus, recordSegments } from './wire.js';
 
-function serverWithHttp(options: Parameters<typeof boards>[0] = {}) {
+/** A server with µTasker's one block of 1400 bytes in flight unless `sizes` says otherwise. */
+function serverWithHttp(options: Parameters<typeof boards>[0] = {}, sizes: HttpServerOptions = { windowBlocks: 1, maxFrame: 1400 }) {
   const b = boards(options);
-  const http = startHttp(b.server.api, { board: b.server.tcp });
+  const http = startHttp(b.server.api, { board: b.server.tcp, ...sizes });
   expect(http.error).toBe(0);
   return { ...b, http };
 }
@@ -105,6 +106,25 @@ describe('HTTP 1.0 server on the simulated LAN', () => {
       const acked = wire.some((s) => s.src === CLIENT_ADDR && s.t <= block.t && s.ack === block.seq && (s.flagBits & 0x10) !== 0);
       expect(acked).toBe(true);
     }
+  });
+
+  it('by default sends full 1460-byte segments, HTTP_BLOCKS_IN_FLIGHT of them before the first ACK comes back', () => {
+    const { clock, client, lan } = serverWithHttp({}, {});
+    const wire = recordSegments(lan);
+    const c = httpGet(client.api, clock, SERVER_IP, '/bytes/50000', { window: 65535 });
+    expect(runUntil(clock, () => c.finished, 10_000)).toBe(true);
+    expectPatternResponse(c, 50000);
+    const fromServer = wire.filter((s) => s.src === SERVER_ADDR && s.length > 0);
+    expect(fromServer.slice(0, -1).every((s) => s.length === 1460)).toBe(true);
+    // Bytes in flight when each block left: the highest is HTTP_BLOCKS_IN_FLIGHT full blocks.
+    const start = fromServer[0].seq;
+    let most = 0;
+    let acked = 0;
+    for (const s of wire) {
+      if (s.src === CLIENT_ADDR && (s.flagBits & 0x10) !== 0) acked = Math.max(acked, (s.ack - start) | 0);
+      else if (s.src === SERVER_ADDR && s.length > 0) most = Math.max(most, ((s.seq - start) | 0) + s.length - acked);
+    }
+    expect(most).toBe(HTTP_BLOCKS_IN_FLIGHT * 1460);
   });
 
   it.each([

@@ -37,7 +37,11 @@ import { driveBufferedTcp } from '../../src/apps/buffered.js';
 import { startChargen } from '../../src/apps/chargen.js';
 import { startDiscard } from '../../src/apps/discard.js';
 import { startEcho } from '../../src/apps/echo.js';
-import { startHttp } from '../../src/apps/http.js';
+import { HTTP_BUFFER_LENGTH, startHttp } from '../../src/apps/http.js';
+
+/** µTasker's sizes, which these listener traces follow (the defaults are sized for throughput). */
+const UTASKER_SERVICE = { bufferSize: 2800, maxWindow: 1460 };
+const UTASKER_HTTP = { windowBlocks: 1, maxFrame: HTTP_BUFFER_LENGTH };
 import type { TcpListener } from '../../src/net/tcp/types.js';
 import { ascii, text } from '../../hosts/sim/tcp-client.js';
 
@@ -104,6 +108,7 @@ describe('HTTP listener (simple TCP, the seed example)', () => {
   function started(board: { mss?: number; window?: number } = {}) {
     const fake = new FakeApi();
     const http = startHttp(fake.api, {
+      ...UTASKER_HTTP,
       board: { socketTable: () => [], peerMss: () => board.mss ?? 536, peerWindow: () => board.window ?? 8192 },
     });
     return { fake, http };
@@ -186,7 +191,7 @@ describe('HTTP listener (simple TCP, the seed example)', () => {
   it('waits for the peer\'s window: nothing sent into a zero window, TCP_WINDOW_UPDATE resumes, TCP_WINDOW_PROBE sends one byte', () => {
     const board = { mss: 1460, window: 0 };
     const fake = new FakeApi();
-    startHttp(fake.api, { board: { socketTable: () => [], peerMss: () => board.mss, peerWindow: () => board.window } });
+    startHttp(fake.api, { ...UTASKER_HTTP, board: { socketTable: () => [], peerMss: () => board.mss, peerWindow: () => board.window } });
     fake.take();
     fake.event(0, TCP_EVENT_CONNECTED);
     expect(fake.data(0, 'GET /bytes/10 HTTP/1.0\r\n\r\n')).toBe(APP_ACCEPT);
@@ -241,7 +246,7 @@ describe('HTTP listener (simple TCP, the seed example)', () => {
         return 54 + len;
       },
     } as unknown as UTaskerTcp;
-    const http = startHttp(api, { sessions: 1, board: { socketTable: () => [], peerMss: () => 1460 } });
+    const http = startHttp(api, { ...UTASKER_HTTP, sessions: 1, board: { socketTable: () => [], peerMss: () => 1460 } });
     const l = listener!;
     l(0, TCP_EVENT_CONNECTED, PEER, 50000);
     const request = ascii(`GET /bytes/${N} HTTP/1.0\r\n\r\n`);
@@ -286,10 +291,27 @@ describe('buffered TCP events (telnet.c pattern, spec §8.2)', () => {
   });
 });
 
+describe('service sizes', () => {
+  it('by default the services take a 16-segment transmit buffer and the largest unscaled receive window (echo: its buffer)', () => {
+    const cases: [(api: FakeApi['api']) => unknown, number, number, number][] = [
+      [(api) => startEcho(api), 7, 16 * 1460, 16 * 1460],
+      [(api) => startChargen(api), 19, 16 * 1460, 0xffff],
+      [(api) => startDiscard(api), 9, 2800, 0xffff],
+    ];
+    for (const [start, port, buffer, window] of cases) {
+      const fake = new FakeApi();
+      start(fake.api);
+      const calls = fake.take();
+      expect(calls).toContainEqual(['fnDefineTCPBufferSize', 0, buffer]);
+      expect(calls).toContainEqual(['fnTCP_Listen', 0, port, window]);
+    }
+  });
+});
+
 describe('echo listener', () => {
   function echo() {
     const fake = new FakeApi();
-    const service = startEcho(fake.api);
+    const service = startEcho(fake.api, UTASKER_SERVICE);
     expect(fake.take()).toEqual([0, 1].flatMap((s) => [
       ['fnGetTCP_Socket', TOS_MINIMISE_DELAY, TCP_DEFAULT_TIMEOUT],
       ['fnDefineTCPBufferSize', s, 2800],
@@ -365,7 +387,7 @@ describe('echo listener', () => {
 describe('chargen and discard listeners', () => {
   it('chargen fills the buffer on CONNECTED and refills after each acknowledgement until the peer closes', () => {
     const fake = new FakeApi();
-    startChargen(fake.api);
+    startChargen(fake.api, UTASKER_SERVICE);
     fake.take();
     fake.bufResult = 1400;
     expect(fake.event(1, TCP_EVENT_CONNECTED)).toBe(APP_SENT_DATA);
@@ -389,7 +411,7 @@ describe('chargen and discard listeners', () => {
 
   it('discard counts and acknowledges, sending nothing', () => {
     const fake = new FakeApi();
-    const discard = startDiscard(fake.api);
+    const discard = startDiscard(fake.api, UTASKER_SERVICE);
     expect(fake.take().filter((c) => c[0] === 'fnTCP_Listen')).toEqual([['fnTCP_Listen', 0, 9, 1460], ['fnTCP_Listen', 1, 9, 1460]]);
     fake.event(0, TCP_EVENT_CONNECTED);
     expect(fake.data(0, new Uint8Array(1000))).toBe(APP_ACCEPT);

@@ -3,6 +3,7 @@ import {
   TCP_BUF_CHECK, TCP_BUF_KICK_NEXT, TCP_BUF_NEXT, TCP_BUF_PREPARE, TCP_BUF_QUEUE, TCP_BUF_REP, TCP_BUF_SEND,
   TCP_BUF_SEND_REPORT_COPY, TCP_EVENT_ACK, TCP_EVENT_PARTIAL_ACK, TCP_EVENT_REGENERATE, TX_FREE,
 } from '../../src/api/tcp.js';
+import { DEFAULT_TCP_CONFIG } from '../../src/net/tcp/config.js';
 import { bytes, PEER_IP, TcpHarness } from './harness.js';
 
 const block = (n: number, from = 0): Uint8Array => Uint8Array.from({ length: n }, (_, i) => 65 + ((from + i) % 26));
@@ -21,6 +22,14 @@ describe('buffered TCP', () => {
     expect(h.api.fnSendBufTCP(s, block(2000), 2000, TCP_BUF_SEND)).toBe(1400);
     h.expectSent({ flags: 'PA', seq: iss + 1, ack: 1001, payload: text(1400) });
     h.expectSent({ flags: 'PA', seq: iss + 1401, payload: text(600, 1400) });
+    h.expectNothingSent();
+  });
+
+  test('the default configuration sends full 1460-byte segments (TCP_BUFFER_FRAME 1400 only when configured)', () => {
+    const { h, s, iss } = connected({ config: { txBufferFrame: DEFAULT_TCP_CONFIG.txBufferFrame } });
+    expect(h.api.fnSendBufTCP(s, block(2000), 2000, TCP_BUF_SEND)).toBe(1460);
+    h.expectSent({ seq: iss + 1, payload: text(1460) });
+    h.expectSent({ seq: iss + 1461, payload: text(540, 1460) });
     h.expectNothingSent();
   });
 

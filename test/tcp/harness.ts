@@ -164,7 +164,7 @@ export class TcpHarness {
     ], { clock: this.clock, tickMs: o.tickMs ?? 50 });
     stack = new TcpStack({
       network: this.net, scheduler: this.scheduler, clock: this.clock,
-      random: new SeededRandom(o.seed ?? 12345), config: o.config,
+      random: new SeededRandom(o.seed ?? 12345), config: { delayedAckMs: 0, txBufferFrame: 1400, ...o.config }, // µTasker's per-segment ACKs and TCP_BUFFER_FRAME unless a test says otherwise
     });
     this.stack = stack;
     this.api = bindTcp(stack);

@@ -5,7 +5,7 @@
  * acknowledges everything the segment carried, in one segment.
  */
 import {
-  APP_ACCEPT, APP_REQUEST_CLOSE, TCP_EVENT_ACK, TCP_EVENT_CLOSED, TCP_EVENT_DATA,
+  APP_ACCEPT, APP_REQUEST_CLOSE, TCP_BUF_SEND, TCP_EVENT_ACK, TCP_EVENT_CLOSED, TCP_EVENT_DATA,
 } from '../../src/api/tcp.js';
 import { evs, TcpHarness } from './harness.js';
 
@@ -91,6 +91,97 @@ describe('APP_REQUEST_CLOSE reports a close from the callback; the stack finishe
       [TCP_EVENT_DATA, 'quit', 'ESTABLISHED'], [TCP_EVENT_DATA, 'more', 'FIN_WAIT_1'],
     ]);
     h.expectSent({ flags: 'FA', seq: iss + 1, ack: 1009 });
+    h.expectNothingSent();
+  });
+});
+
+describe('data sent from a callback leaves after the segment is handled (issue 8 item 7)', () => {
+  test('fnSendTCP from TCP_EVENT_DATA: nothing on the wire during the callback, the frame length answered, then one data segment carrying the ACK', () => {
+    const h = new TcpHarness();
+    const s = h.socket();
+    const iss = h.openPassive(s);
+    const during: number[] = [];
+    let answer = 0;
+    h.app = (e) => {
+      if (e.event !== TCP_EVENT_DATA) return APP_ACCEPT;
+      answer = h.sendTcp(s, 'reply');
+      h.sendTcp(s, 'second');
+      during.push(h.pending().length);
+      return APP_ACCEPT;
+    };
+    h.recv({ flags: 'PA', seq: 1001, ack: iss + 1, payload: 'question' });
+    expect(during).toEqual([0]);
+    expect(answer).toBe(60); // 14 + 20 + 20 + 5 bytes, padded to the minimum frame
+    h.expectSent({ flags: 'A', seq: iss + 1, ack: 1009, payload: 'reply' });
+    h.expectSent({ flags: 'A', seq: iss + 6, ack: 1009, payload: 'second' });
+    h.expectNothingSent();
+  });
+
+  test('the application may reuse its buffer at once: the queued segment keeps the bytes it was given', () => {
+    const h = new TcpHarness();
+    const s = h.socket();
+    const iss = h.openPassive(s);
+    const buf = new Uint8Array(20 + 4);
+    h.app = (e) => {
+      if (e.event !== TCP_EVENT_DATA) return APP_ACCEPT;
+      buf.set([0x41, 0x42, 0x43, 0x44], 20);
+      h.api.fnSendTCP(s, buf, 4, 0);
+      buf.fill(0x58);
+      return APP_ACCEPT;
+    };
+    h.recv({ flags: 'PA', seq: 1001, ack: iss + 1, payload: 'x' });
+    h.expectSent({ seq: iss + 1, ack: 1002, payload: 'ABCD' });
+    h.expectNothingSent();
+  });
+
+  test('data then fnReleaseTCP_Socket in the same callback: the data still leaves, before the socket goes', () => {
+    const h = new TcpHarness();
+    const s = h.socket();
+    const iss = h.openPassive(s);
+    h.app = (e) => {
+      if (e.event !== TCP_EVENT_DATA) return APP_ACCEPT;
+      h.sendTcp(s, 'last words');
+      h.api.fnReleaseTCP_Socket(s);
+      return APP_ACCEPT;
+    };
+    h.recv({ flags: 'PA', seq: 1001, ack: iss + 1, payload: 'bye' });
+    h.expectSent({ seq: iss + 1, ack: 1004, payload: 'last words' });
+    h.expectNothingSent();
+    expect(h.state(s)).toBe('FREE');
+  });
+
+  test('fnSendBufTCP from TCP_EVENT_DATA: the answer is the first segment\'s length; segments leave after the callback', () => {
+    const h = new TcpHarness();
+    const s = h.socket();
+    const iss = h.openPassive(s);
+    const answers: number[] = [];
+    h.app = (e) => {
+      if (e.event !== TCP_EVENT_DATA) return APP_ACCEPT;
+      answers.push(h.api.fnSendBufTCP(s, new Uint8Array(2000).fill(0x61), 2000, TCP_BUF_SEND), h.pending().length);
+      return APP_ACCEPT;
+    };
+    h.recv({ flags: 'PA', seq: 1001, ack: iss + 1, payload: 'go' });
+    expect(answers).toEqual([1400, 0]);
+    h.expectSent({ flags: 'PA', seq: iss + 1, ack: 1003, payload: 'a'.repeat(1400) });
+    h.expectSent({ flags: 'PA', seq: iss + 1401, ack: 1003, payload: 'a'.repeat(600) });
+    h.expectNothingSent();
+  });
+
+  test('a full queue sends what it holds first: order and bytes stay the same', () => {
+    const h = new TcpHarness({ config: { deferredOutputBytes: 8 } });
+    const s = h.socket();
+    const iss = h.openPassive(s);
+    h.app = (e) => {
+      if (e.event !== TCP_EVENT_DATA) return APP_ACCEPT;
+      h.sendTcp(s, 'one');
+      h.sendTcp(s, 'two');
+      h.sendTcp(s, 'three'); // 11 bytes > 8: 'one' and 'two' leave first, then 'three' at once
+      return APP_ACCEPT;
+    };
+    h.recv({ flags: 'PA', seq: 1001, ack: iss + 1, payload: 'q' });
+    h.expectSent({ seq: iss + 1, payload: 'one' });
+    h.expectSent({ seq: iss + 4, payload: 'two' });
+    h.expectSent({ seq: iss + 7, payload: 'three' });
     h.expectNothingSent();
   });
 });

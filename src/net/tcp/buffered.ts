@@ -145,17 +145,16 @@ export function trySend(core: TcpCore, s: TcpSocket): number {
 function holdBack(core: TcpCore, s: TcpSocket, offset: number): void {
   if (offset !== 0 || s.rtxAt !== undefined) return;
   if (s.sndWnd === 0) startPersist(core, s);
-  else if (s.swsAt === undefined) s.swsAt = core.now() + core.config.sillyWindowDelayMs;
+  else if (s.swsAt === undefined) s.swsAt = core.deadline(core.now() + core.config.sillyWindowDelayMs);
 }
 
 /** Sends buffered bytes [offset, offset + n) counted from SND.UNA. */
 function sendRange(core: TcpCore, s: TcpSocket, offset: number, n: number): number {
   const tx = s.tx as BufferedTx;
-  const scratch = core.txScratch;
-  const len = tx.buffer.copyOut(offset, Math.min(n, scratch.length), scratch, 0);
+  const len = Math.max(0, Math.min(n, core.txScratch.length, tx.buffer.length - offset));
   const seq = seqAdd(s.sndUna, offset);
   const wasIdle = s.sndUna === s.sndMax;
-  const r = core.out.send(s, TCP_ACK | TCP_PSH, seq, scratch.subarray(0, len));
+  const r = core.sendFromBuffer(s, TCP_ACK | TCP_PSH, seq, offset, len);
   const end = seqAdd(seq, len);
   if (seqGt(end, s.sndNxt)) s.sndNxt = end;
   if (seqGt(end, s.sndMax)) {
@@ -241,7 +240,7 @@ export function startPersist(core: TcpCore, s: TcpSocket): void {
   const interval = core.config.rtoMode === 'rfc6298'
     ? Math.min(core.config.rtoMaxMs, base * 2 ** Math.min(s.persistBackoff, 16))
     : base;
-  s.persistAt = core.now() + interval;
+  s.persistAt = core.deadline(core.now() + interval);
 }
 
 /** Persist timer expired: send one byte beyond the zero window (RFC 9293 §3.8.6.1). */

@@ -42,8 +42,19 @@ export interface TcpConfig {
   ttl: number;
   /** Default transmit buffer of a buffered socket (TCP_BUFFER). */
   txBufferSize: number;
-  /** Largest payload of a buffered frame (TCP_BUFFER_FRAME). */
+  /** Largest payload of a buffered frame (µTasker's TCP_BUFFER_FRAME is 1400; the default sends full 1460-byte segments). */
   txBufferFrame: number;
+  /**
+   * Bytes of fnSendTCP payloads that listeners send while a received segment is handled
+   * and that wait until it is finished (output after input); beyond this they leave at once.
+   */
+  deferredOutputBytes: number;
+  /**
+   * Delayed ACK (RFC 9293 §3.8.6.3): in-order data is acknowledged with every second
+   * segment, or when this delay has passed, or by the application's reply; 0 = every
+   * segment at once (µTasker).
+   */
+  delayedAckMs: number;
 
   // ---- behaviour beyond µTasker's code (each a documented deviation) -------------------
   /** RFC 5961: RST/SYN validated against the window, challenge ACKs. Off = any RST aborts, a SYN aborts ESTABLISHED. */
@@ -98,7 +109,9 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   defaultPeerMss: 512,
   ttl: 128,
   txBufferSize: 2800,
-  txBufferFrame: 1400,
+  txBufferFrame: 1460,
+  deferredOutputBytes: 8 * 1460,
+  delayedAckMs: 40,
   rfc5961: true,
   challengeAcksPerSecond: 10,
   synReceivedResetToListen: true,
@@ -117,6 +130,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
 /** The switches that make the stack behave like µTasker's code where that is configurable. */
 export const UTASKER_CODE_COMPAT: Readonly<Partial<TcpConfig>> = Object.freeze({
   rtoMode: 'utasker',
+  delayedAckMs: 0,
   finRetries: 1,
   mslMs: 2000,
   finWait2TimeoutMs: 60000,
@@ -164,6 +178,8 @@ export function resolveTcpConfig(partial: Partial<TcpConfig> = {}): TcpConfig {
     ttl: Math.floor(finiteIn(p.ttl, 1, 255, d.ttl)),
     txBufferSize: Math.floor(finiteIn(p.txBufferSize, 1, 0x10000, d.txBufferSize)),
     txBufferFrame: Math.floor(finiteIn(p.txBufferFrame, 1, 65495, d.txBufferFrame)),
+    deferredOutputBytes: Math.floor(finiteIn(p.deferredOutputBytes, 0, 1 << 20, d.deferredOutputBytes)),
+    delayedAckMs: finiteIn(p.delayedAckMs, 0, 500, d.delayedAckMs),
     rfc5961: bool(p.rfc5961, d.rfc5961),
     challengeAcksPerSecond: Math.floor(finiteIn(p.challengeAcksPerSecond, 0, 1_000_000, d.challengeAcksPerSecond)),
     synReceivedResetToListen: bool(p.synReceivedResetToListen, d.synReceivedResetToListen),

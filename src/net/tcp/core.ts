@@ -9,9 +9,10 @@ import type { RandomSource } from '../../host/random.js';
 import { Counters } from '../counters.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../wire/tcp.js';
 import { ChallengeAckLimiter } from './challenge-ack.js';
+import { DeferredSegments } from './deferred-output.js';
 import type { TcpConfig } from './config.js';
 import { IsnGenerator } from './isn.js';
-import type { TcpNetwork } from './network.js';
+import { IPV4_PAYLOAD_OFFSET, type TcpNetwork } from './network.js';
 import { SegmentOutput } from './output.js';
 import { TASK_TCP } from '../tasks.js';
 import { RtoEstimator } from './rto.js';
@@ -49,6 +50,12 @@ export const E_POLL_TCP = 1;
 const INFINITE_IDLE = 0xffff;
 /** µTasker's ISN multiplier for its default 50 ms tick: ticks in 4 µs units. */
 const UTASKER_ISN_PER_MS = 250;
+/** TCP header without options. */
+const TCP_HEADER = 20;
+/** Shorter Ethernet frames are padded to this (the interface's minimum frame). */
+const MIN_FRAME_LEN = 60;
+/** Data segments one received segment may make due before they leave without waiting. */
+const DEFERRED_SEGMENTS = 16;
 
 export class TcpCore {
   readonly sockets: TcpSocket[];
@@ -62,6 +69,17 @@ export class TcpCore {
   lastPort: number;
   /** Deadline the mono timer is armed for, undefined when it is not armed. */
   private armedFor: number | undefined = undefined;
+  /**
+   * No socket deadline is earlier than this (undefined: none runs). Every deadline set
+   * goes through `deadline`, which lowers it; a stopped or postponed deadline leaves it
+   * low, so the timer may fire early, and processTimers' pass then makes it exact. So an
+   * entry into the stack costs O(1) for the timer, not a scan of the pool.
+   */
+  earliest: number | undefined = undefined;
+  /** A connection started or ended (its timers stopped): the next syncTimer makes `earliest` exact. */
+  private rescan = false;
+  /** Sockets with an ACK or FIN due at the end of input (each once). */
+  private readonly outputDue: TcpSocket[] = [];
   /** Who watches state changes and listener events (the board's trace). */
   private observer: TcpObserver | undefined = undefined;
   /**
@@ -69,6 +87,8 @@ export class TcpCore {
    * at once, and flushOutput sends them afterwards in as few segments as possible.
    */
   private deferOutput = false;
+  /** Data segments sent from listener calls while a segment is handled (output after input). */
+  private readonly deferred: DeferredSegments;
   /** The listener's own answer in the last notify, also when that returned CONNECTION_GONE. */
   lastAnswer = 0;
 
@@ -85,6 +105,7 @@ export class TcpCore {
     for (let i = 0; i < config.sockets; i++) this.sockets.push(new TcpSocket(i, this.newRto()));
     this.out = new SegmentOutput(network, config, counters);
     this.txScratch = new Uint8Array(Math.max(1, this.out.maxPayload()));
+    this.deferred = new DeferredSegments(DEFERRED_SEGMENTS, config.deferredOutputBytes);
     this.challengeAcks = new ChallengeAckLimiter({ perSecond: config.challengeAcksPerSecond, random });
     this.isn = new IsnGenerator(random, () => clock.now());
     // RFC 6056: start the ephemeral search at a random place in the range.
@@ -159,24 +180,28 @@ export class TcpCore {
   }
 
   armRetransmit(s: TcpSocket): void {
-    s.rtxAt = this.now() + this.rtoFor(s);
+    s.rtxAt = this.deadline(this.now() + this.rtoFor(s));
+  }
+
+  /** Every socket deadline is set through here: returns `at`, keeping `earliest` a lower bound. */
+  deadline(at: number): number {
+    if (this.earliest === undefined || at < this.earliest) this.earliest = at;
+    return at;
   }
 
   /** (Re)loads the idle timer from the socket's idle timeout (µTasker's usLinkTimer). */
   armIdle(s: TcpSocket): void {
-    s.idleAt = s.idleTimeoutS === INFINITE_IDLE ? undefined : this.now() + s.idleTimeoutS * 1000;
+    s.idleAt = s.idleTimeoutS === INFINITE_IDLE ? undefined : this.deadline(this.now() + s.idleTimeoutS * 1000);
   }
 
   /**
-   * Keeps the TCP task's mono timer armed for the earliest socket deadline and stopped
-   * when nothing needs timing. Called at the end of every entry into the stack.
+   * Keeps the TCP task's mono timer armed for the earliest socket deadline (or the lower
+   * bound kept for it) and stopped when nothing needs timing. Called at the end of every
+   * entry into the stack.
    */
   syncTimer(): void {
-    let earliest: number | undefined;
-    for (const s of this.sockets) {
-      const d = s.nextDeadline();
-      if (d !== undefined && (earliest === undefined || d < earliest)) earliest = d;
-    }
+    if (this.rescan) this.rescanDeadlines();
+    const earliest = this.earliest;
     if (earliest === this.armedFor) return;
     if (earliest === undefined) {
       this.scheduler.stopTimer(TASK_TCP);
@@ -189,6 +214,21 @@ export class TcpCore {
     this.armedFor = earliest;
   }
 
+  /** Marks `earliest` for a rescan: called when a connection starts or ends, not per segment. */
+  timersStopped(): void {
+    this.rescan = true;
+  }
+
+  /** `earliest` from every socket's deadlines (processTimers does the same in its pass). */
+  private rescanDeadlines(): void {
+    this.rescan = false;
+    this.earliest = undefined;
+    for (const s of this.sockets) {
+      const d = s.nextDeadline();
+      if (d !== undefined) this.deadline(d);
+    }
+  }
+
   /** The mono timer fired (it is one-shot), so it is no longer armed. */
   timerFired(): void {
     this.armedFor = undefined;
@@ -198,8 +238,11 @@ export class TcpCore {
 
   /** An ACK now, or, while a segment is handled, when it is finished. */
   sendAck(s: TcpSocket): void {
-    if (this.deferOutput) s.ackDue = true;
-    else this.sendAckNow(s);
+    if (!this.deferOutput) this.sendAckNow(s);
+    else if (!s.ackDue) {
+      if (!s.finDue) this.outputDue.push(s);
+      s.ackDue = true;
+    }
   }
 
   sendAckNow(s: TcpSocket): number {
@@ -212,22 +255,58 @@ export class TcpCore {
   }
 
   /**
-   * The segment is handled: send what it made due — one FIN+ACK when our FIN is due (it
-   * acknowledges everything the segment brought, its FIN too), else one ACK. Data
-   * segments the application sends from callbacks leave at once (their length is
-   * fnSendTCP's answer) and carry the ACK, which then is no longer due.
+   * The segment is handled: first the data segments the application sent from its
+   * callbacks (they carry the ACK, which then is no longer due), then per socket one
+   * FIN+ACK when our FIN is due (it acknowledges everything the segment brought, its FIN
+   * too), else one ACK if one is still due.
    */
   endInput(): void {
     this.deferOutput = false;
-    for (const s of this.sockets) if (s.finDue || s.ackDue) this.flushOutput(s);
+    if (this.deferred.pending > 0) this.deferred.flush(this.out, this.sockets, this.txScratch);
+    const due = this.outputDue;
+    for (let i = 0; i < due.length; i++) if (due[i].finDue || due[i].ackDue) this.flushOutput(due[i]);
+    due.length = 0;
   }
 
   /** Sends the socket's due output now (before its application may reuse the socket). */
   flushOutput(s: TcpSocket): void {
+    this.flushData(s);
     const fin = s.finDue;
     s.finDue = s.ackDue = false;
     if (fin && s.finSent) this.out.send(s, TCP_FIN | TCP_ACK, seqAdd(s.sndMax, -1));
     else this.sendAckNow(s);
+  }
+
+  /** Sends the socket's deferred data segments now (its connection is about to end or change). */
+  flushData(s: TcpSocket): void {
+    if (this.deferred.pending > 0) this.deferred.flushSocket(this.out, s, this.txScratch);
+  }
+
+  /**
+   * A data segment of a simple socket (fnSendTCP). While a segment is handled it is
+   * queued and the answer is the frame length it will have (docs/deviations.md).
+   */
+  sendPayload(s: TcpSocket, flags: number, seq: number, payload: Uint8Array): number {
+    if (this.deferOutput) {
+      if (this.deferred.addCopy(s, flags, seq, payload)) return frameLength(payload.length);
+      this.deferred.flush(this.out, this.sockets, this.txScratch); // full: keep the order, send now
+    }
+    return this.out.send(s, flags, seq, payload);
+  }
+
+  /** A data segment of `length` bytes of a buffered socket's send buffer, `offset` bytes after SND.UNA. */
+  sendFromBuffer(s: TcpSocket, flags: number, seq: number, offset: number, length: number): number {
+    const tx = s.tx;
+    if (tx === undefined) return 0;
+    const scratch = this.txScratch;
+    const n = Math.min(length, scratch.length, tx.buffer.length - offset);
+    if (n <= 0) return this.out.send(s, flags, seq);
+    if (this.deferOutput) {
+      if (this.deferred.addRange(s, flags, seq, n)) return frameLength(n);
+      this.deferred.flush(this.out, this.sockets, scratch);
+    }
+    const len = tx.buffer.copyOut(offset, n, scratch, 0);
+    return this.out.send(s, flags, seq, scratch.subarray(0, len));
   }
 
   /** An ACK answering a RST or SYN that might be forged (RFC 5961 §3.2, §4.2), rate-limited (§7). */
@@ -258,8 +337,10 @@ export class TcpCore {
       s.sndNxt = seqAdd(s.sndNxt, 1);
       if (seqGt(s.sndNxt, s.sndMax)) s.sndMax = s.sndNxt;
     }
-    if (this.deferOutput) s.finDue = true;
-    else this.out.send(s, TCP_FIN | TCP_ACK, seqAdd(s.sndMax, -1));
+    if (this.deferOutput) {
+      if (!s.finDue && !s.ackDue) this.outputDue.push(s);
+      s.finDue = true;
+    } else this.out.send(s, TCP_FIN | TCP_ACK, seqAdd(s.sndMax, -1));
   }
 
   /** RST of an established connection we give up on: <SEQ=SND.NXT><CTL=RST>. */
@@ -278,6 +359,7 @@ export class TcpCore {
     s.generation++;
     s.ackDue = s.finDue = false;
     s.stopTimers();
+    this.rescan = true;
     s.setState(state);
     s.closePending = false;
     s.reassembly?.clear();
@@ -289,6 +371,7 @@ export class TcpCore {
    * passively opened socket still in SYN_RCVD, when configured) and TCP_EVENT_ABORT.
    */
   abort(s: TcpSocket, sendRst: boolean): void {
+    this.flushData(s);
     if (sendRst) this.sendRst(s);
     const toListen = s.state === TcpState.SynReceived && s.passiveOpen && this.config.synReceivedResetToListen;
     this.endConnection(s, toListen ? TcpState.Listen : TcpState.Closed);
@@ -310,6 +393,7 @@ export class TcpCore {
   enterEstablished(s: TcpSocket): void {
     s.setState(TcpState.Established);
     s.rtxAt = undefined;
+    this.rescan = true;
     s.retriesLeft = this.config.retries;
     s.rtxCount = 0;
     this.armIdle(s);
@@ -324,6 +408,7 @@ export class TcpCore {
   enterTimeWait(s: TcpSocket): void {
     s.setState(TcpState.TimeWait);
     s.stopTimers();
+    this.rescan = true;
     s.closePending = false;
     s.reassembly?.clear();
     s.tx?.reset();
@@ -338,7 +423,7 @@ export class TcpCore {
       this.endConnection(s, TcpState.Closed);
       return;
     }
-    s.timeWaitAt = this.now() + 2 * this.config.mslMs;
+    s.timeWaitAt = this.deadline(this.now() + 2 * this.config.mslMs);
   }
 
   /** LAST_ACK acknowledged: CLOSED and TCP_EVENT_CLOSED. */
@@ -411,4 +496,9 @@ export class TcpCore {
     if (s.rcvAdvEdge === undefined) return s.rcvWindow;
     return Math.max(0, seqDiff(s.rcvAdvEdge, s.rcvNxt));
   }
+}
+
+/** The Ethernet frame a data segment of `payload` bytes (no TCP options) becomes. */
+function frameLength(payload: number): number {
+  return Math.max(MIN_FRAME_LEN, IPV4_PAYLOAD_OFFSET + TCP_HEADER + payload);
 }

@@ -161,7 +161,7 @@ function processAck(core: TcpCore, s: TcpSocket, seg: TcpSegment, handshake: boo
       case TcpState.FinWait1:
         s.setState(TcpState.FinWait2);
         s.rtxAt = undefined;
-        s.finWait2At = core.now() + core.config.finWait2TimeoutMs;
+        s.finWait2At = core.deadline(core.now() + core.config.finWait2TimeoutMs);
         break;
       case TcpState.Closing:
         core.enterTimeWait(s);

@@ -44,6 +44,8 @@ export function receiveText(core: TcpCore, s: TcpSocket, seg: TcpSegment, wnd: n
     fin = false;
   }
   let result: Delivery = 'ok';
+  // A segment that fills a gap is acknowledged at once (RFC 5681 §4.2), not delayed.
+  const fillsGap = s.reassembly !== undefined && s.reassembly.segments > 0;
   if (payload.length > 0) {
     if (seq !== s.rcvNxt) {
       if (fin) holdFin(core, s, finSeq);
@@ -63,10 +65,23 @@ export function receiveText(core: TcpCore, s: TcpSocket, seg: TcpSegment, wnd: n
   if (result === 'ok' && finDue && !s.finReceived) {
     if (!receiveFin(core, s, payload.length > 0)) return false;
   } else if (s.ackPending) {
-    core.sendAck(s);
+    acknowledgeData(core, s, payload.length > 0 && !fillsGap);
   }
   if (result === 'ok' && (s.state === TcpState.Established || s.state === TcpState.CloseWait)) core.armIdle(s);
   return true;
+}
+
+/**
+ * In-order data (RFC 9293 §3.8.6.3): with delayed ACKs the first segment's ACK waits
+ * (for the application's reply, a second segment, or the timer); the second is ACKed now.
+ */
+function acknowledgeData(core: TcpCore, s: TcpSocket, data: boolean): void {
+  const delay = core.config.delayedAckMs;
+  if (data && delay > 0 && s.delAckAt === undefined) {
+    s.delAckAt = core.deadline(core.now() + delay);
+    return;
+  }
+  core.sendAck(s);
 }
 
 /** Data is taken until the peer's FIN (ESTABLISHED, and FIN_WAIT_1/2 after our FIN). */
@@ -130,7 +145,7 @@ function deliver(core: TcpCore, s: TcpSocket, data: Uint8Array): Delivery {
   if (s.state === TcpState.FinWait2) {
     // The FIN_WAIT_2 limit is for a partner that has gone away; one still sending its
     // half-close data is there, so the limit starts again.
-    s.finWait2At = core.now() + core.config.finWait2TimeoutMs;
+    s.finWait2At = core.deadline(core.now() + core.config.finWait2TimeoutMs);
   }
   const answer = core.notify(s, TcpEvent.Data, data, len);
   if (answer === CONNECTION_GONE) return 'gone';

@@ -66,7 +66,10 @@ export class SegmentOutput {
     f.urgent = 0;
     const r = this.transmit(s.remoteAddr, s.tos, payload, s.index);
     if (flags & TCP_ACK) s.ackDue = false;
-    if (r > 0 && flags & TCP_ACK) s.ackPending = false;
+    if (r > 0 && flags & TCP_ACK) {
+      s.ackPending = false;
+      s.delAckAt = undefined;
+    }
     return r;
   }
 

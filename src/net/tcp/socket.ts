@@ -11,23 +11,36 @@ import { TcpState, type TcpListener } from './types.js';
 export type StateObserver = (s: TcpSocket, from: TcpState, to: TcpState) => void;
 
 export class TcpSocket {
+  // The fields every segment reads come first (XS looks properties up in order).
+  /** A plain field, not an accessor (read on every segment); only setState writes it. */
+  state: TcpState = TcpState.Free;
+  rcvNxt = 0;
+  /** SND.UNA: oldest unacknowledged sequence number. */
+  sndUna = 0;
+  sndNxt = 0;
+  /** Highest sequence number sent + 1 (SND.NXT before any rewind for a retransmission). */
+  sndMax = 0;
+  sndWnd = 0;
+  localPort = 0;
+  remotePort = 0;
+  remoteAddr = 0;
+  /** Received data that no transmitted segment has acknowledged yet. */
+  ackPending = false;
+  /** An ACK is to go out when the segment being handled is finished (output after input). */
+  ackDue = false;
+  tx: BufferedTx | undefined = undefined;
   readonly index: number;
-  private current: TcpState = TcpState.Free;
   /** Set by the stack when someone watches state changes. */
   onStateChange: StateObserver | undefined = undefined;
-
-  get state(): TcpState {
-    return this.current;
-  }
 
   /**
    * The one place a socket changes state (docs/tcp-states.md lists who calls it for
    * which segment or event); the observer hears of every change.
    */
   setState(to: TcpState): void {
-    const from = this.current;
+    const from = this.state;
     if (from === to) return;
-    this.current = to;
+    this.state = to;
     this.onStateChange?.(this, from, to);
   }
 
@@ -42,9 +55,6 @@ export class TcpSocket {
   /** Seconds; 0xffff = never. */
   idleTimeoutS = 0;
 
-  localPort = 0;
-  remoteAddr = 0;
-  remotePort = 0;
   /** The peer's address as the listener receives it; rewritten in place when the peer changes. */
   readonly peerIp = new Uint8Array(4);
   /** Entered SYN_RCVD from LISTEN (so a reset returns it to LISTEN). */
@@ -54,18 +64,12 @@ export class TcpSocket {
 
   // ---- send sequence space (RFC 9293 §3.3.1) -------------------------------------------
   iss = 0;
-  /** SND.UNA: oldest unacknowledged sequence number. */
-  sndUna = 0;
   /**
    * µTasker's SUN for simple sockets: where the application's unacknowledged block
    * starts. It only moves when everything sent is acknowledged, because a simple-TCP
    * application regenerates its whole block on TCP_EVENT_REGENERATE.
    */
   blockStart = 0;
-  sndNxt = 0;
-  /** Highest sequence number sent + 1 (SND.NXT before any rewind for a retransmission). */
-  sndMax = 0;
-  sndWnd = 0;
   sndWl1 = 0;
   sndWl2 = 0;
   maxSndWnd = 0;
@@ -77,7 +81,6 @@ export class TcpSocket {
 
   // ---- receive sequence space -----------------------------------------------------------
   irs = 0;
-  rcvNxt = 0;
   /** What the application says it can take (µTasker's usRxWindowSize). */
   rcvWindow = 1460;
   /** The window given to listen/connect: the receive "buffer" for SWS avoidance. */
@@ -91,10 +94,6 @@ export class TcpSocket {
   reassembly: ReassemblyQueue | undefined = undefined;
   /** Sequence number of the peer's FIN when it arrived beyond a gap; taken once RCV.NXT reaches it. */
   heldFinSeq: number | undefined = undefined;
-  /** Received data that no transmitted segment has acknowledged yet. */
-  ackPending = false;
-  /** An ACK is to go out when the segment being handled is finished (output after input). */
-  ackDue = false;
   /** Our FIN is to go out (or out again) when the segment being handled is finished. */
   finDue = false;
 
@@ -120,6 +119,8 @@ export class TcpSocket {
   persistBackoff = 0;
   /** Silly-window override timer of a buffered sender. */
   swsAt: number | undefined = undefined;
+  /** Delayed ACK: received data waits this long for a second segment or a reply to carry its ACK. */
+  delAckAt: number | undefined = undefined;
   retriesLeft = 0;
   /** Retransmissions in a row of the current segment (for fixed-timer back-off rules). */
   rtxCount = 0;
@@ -129,7 +130,6 @@ export class TcpSocket {
   inRegenerate = false;
 
   // ---- buffered TCP ---------------------------------------------------------------------
-  tx: BufferedTx | undefined = undefined;
   /** Size requested with fnDefineTCPBufferSize before the buffer exists. */
   txBufferSize = 0;
 
@@ -176,7 +176,7 @@ export class TcpSocket {
   }
 
   stopTimers(): void {
-    this.rtxAt = this.idleAt = this.finWait2At = this.timeWaitAt = this.persistAt = this.swsAt = undefined;
+    this.rtxAt = this.idleAt = this.finWait2At = this.timeWaitAt = this.persistAt = this.swsAt = this.delAckAt = undefined;
     this.persistBackoff = 0;
   }
 
@@ -197,7 +197,7 @@ export class TcpSocket {
   /** Earliest running deadline, or undefined. */
   nextDeadline(): number | undefined {
     const closing = earlier(this.finWait2At, this.timeWaitAt);
-    return earlier(earlier(earlier(this.rtxAt, this.idleAt), earlier(closing, this.persistAt)), this.swsAt);
+    return earlier(earlier(earlier(this.rtxAt, this.idleAt), earlier(closing, this.persistAt)), earlier(this.swsAt, this.delAckAt));
   }
 }
 

@@ -81,7 +81,9 @@ export class TcpStack {
   /** fnReleaseTCP_Socket: back to FREE in any state; nothing is sent, no event. */
   releaseSocket(socket: number): number {
     return this.withSocket(socket, (s) => {
+      this.core.flushData(s);
       s.release();
+      this.core.timersStopped();
       return socket;
     });
   }
@@ -93,7 +95,9 @@ export class TcpStack {
       if (!isU16(port) || !isU16(maxWindow)) return TcpError.SocketStateInvalid;
       const localPort = port !== 0 ? port : s.localPort;
       if (localPort === 0) return TcpError.SocketStateInvalid;
+      this.core.flushData(s);
       s.clearConnection();
+      this.core.timersStopped();
       s.setState(TcpState.Listen);
       s.localPort = localPort;
       this.setWindow(s, maxWindow);
@@ -116,6 +120,7 @@ export class TcpStack {
       if (port === 0) return TcpError.NoFreePortsAvailable;
       const other = findConnection(this.core, remote >>> 0, remotePort, port);
       if (other !== undefined && other !== s) return TcpError.SocketStateInvalid;
+      this.core.flushData(s);
       if (reuse && !this.closeForReuse(s)) return TcpError.SocketStateInvalid;
       this.startConnect(s, remote >>> 0, remotePort, port, maxWindow);
       return socket;
@@ -334,9 +339,9 @@ export class TcpStack {
   private sendSimple(s: TcpSocket, payload: Uint8Array, flags: number): number {
     const core = this.core;
     const seq = s.sndNxt;
-    const r = core.out.send(s, TCP_ACK | (flags & TCP_PSH), seq, payload);
     const len = payload.length;
-    if (len === 0) return r;
+    if (len === 0) return core.out.send(s, TCP_ACK | (flags & TCP_PSH), seq, payload);
+    const r = core.sendPayload(s, TCP_ACK | (flags & TCP_PSH), seq, payload);
     s.sndNxt = seqAdd(seq, len);
     if (seqGt(s.sndNxt, s.sndMax)) {
       s.bytesOut += (s.sndNxt - s.sndMax) >>> 0;

@@ -14,23 +14,40 @@ function due(at: number | undefined, now: number): boolean {
   return at !== undefined && at <= now;
 }
 
-/** Handles every deadline that has passed. One pass over the pool; each socket's handlers run in priority order. */
+/**
+ * Handles every deadline that has passed. One pass over the pool; each socket's handlers
+ * run in priority order. The pass also makes `core.earliest` exact again: it starts
+ * empty, each socket's remaining deadline is folded in after its handlers, and any
+ * deadline a handler sets (on any socket) lowers it through core.deadline.
+ */
 export function processTimers(core: TcpCore): void {
   const now = core.now();
+  core.earliest = undefined;
   for (const s of core.sockets) {
+    handleDue(core, s, now);
     const next = s.nextDeadline();
-    if (next === undefined || next > now) continue;
-    // Each handler answers whether the connection goes on (false: it ended, or its
-    // listener gave the socket up); the socket's later deadlines then belong to nobody.
-    if (due(s.persistAt, now) && !onPersist(core, s)) continue;
-    if (due(s.idleAt, now) && !onIdle(core, s)) continue;
-    if (due(s.rtxAt, now) && !onRetransmitTimer(core, s)) continue;
-    if (due(s.finWait2At, now) && !onFinWait2Limit(core, s)) continue;
-    if (due(s.timeWaitAt, now) && !onTimeWaitEnd(core, s)) continue;
-    if (due(s.swsAt, now)) {
-      s.swsAt = undefined;
-      forceSend(core, s);
-    }
+    if (next !== undefined) core.deadline(next);
+  }
+}
+
+/** Runs the handlers of the socket's deadlines that have passed, in priority order. */
+function handleDue(core: TcpCore, s: TcpSocket, now: number): void {
+  const next = s.nextDeadline();
+  if (next === undefined || next > now) return;
+  // Each handler answers whether the connection goes on (false: it ended, or its
+  // listener gave the socket up); the socket's later deadlines then belong to nobody.
+  if (due(s.persistAt, now) && !onPersist(core, s)) return;
+  if (due(s.idleAt, now) && !onIdle(core, s)) return;
+  if (due(s.rtxAt, now) && !onRetransmitTimer(core, s)) return;
+  if (due(s.finWait2At, now) && !onFinWait2Limit(core, s)) return;
+  if (due(s.timeWaitAt, now) && !onTimeWaitEnd(core, s)) return;
+  if (due(s.swsAt, now)) {
+    s.swsAt = undefined;
+    forceSend(core, s);
+  }
+  if (due(s.delAckAt, now)) {
+    s.delAckAt = undefined;
+    if (s.ackPending) core.sendAckNow(s);
   }
 }
 
