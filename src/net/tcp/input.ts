@@ -8,6 +8,7 @@ import type { TcpCore } from './core.js';
 import { inputListen, inputSynSent, isBareSyn } from './input-open.js';
 import { inputSynchronized } from './input-synchronized.js';
 import { findConnection, findListener, recycleHalfOpen, reuseForSyn } from './pool.js';
+import { overloadInput, serveSynBacklog } from './syn-overload.js';
 import type { TcpSocket } from './socket.js';
 import { TcpState } from './types.js';
 
@@ -23,6 +24,8 @@ export function tcpInput(core: TcpCore, ip: TcpIpInput): void {
   core.beginInput();
   try {
     dispatch(core, ip);
+    // A socket this segment freed goes to the oldest client waiting with a SYN cookie.
+    if (core.synBacklog.length > 0) serveSynBacklog(core);
   } finally {
     core.endInput();
   }
@@ -41,6 +44,7 @@ function dispatch(core: TcpCore, ip: TcpIpInput): void {
   }
   const s = demux(core, ip.src, seg);
   if (s === undefined) {
+    if (overloadInput(core, ip.src, seg)) return;
     core.counters.drop('tcp', 'tcp-no-socket');
     if ((seg.flags & TCP_RST) === 0) {
       core.out.replyReset(ip.src, seg.dstPort, seg.srcPort, seg.seq, seg.ack, seg.flags, seqLen(seg));
@@ -63,11 +67,13 @@ function dispatch(core: TcpCore, ip: TcpIpInput): void {
 /**
  * The socket for a segment: its connection; for a bare SYN, else a listener of the port,
  * else (in an emergency) a reused TIME_WAIT/FIN_WAIT_2 socket or a recycled half-open one.
+ * With SYN cookies no half-open socket is recycled for a SYN (the cookie costs nothing):
+ * only a returning cookie, which proves a real client, may recycle one (syn-overload.ts).
  */
 function demux(core: TcpCore, src: number, seg: TcpSegment): TcpSocket | undefined {
   const s = findConnection(core, src, seg.srcPort, seg.dstPort);
   if (s !== undefined || !isBareSyn(seg)) return s;
   return findListener(core, seg.dstPort)
     ?? reuseForSyn(core, src, seg.srcPort, seg.dstPort)
-    ?? recycleHalfOpen(core, seg.dstPort);
+    ?? (core.config.synOverload === 'cookie' ? undefined : recycleHalfOpen(core, seg.dstPort));
 }
