@@ -119,7 +119,7 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   synFloodRecycle: true,
   synFloodRecycleAgeMs: 1000,
   synOverload: 'cookie',
-  synBacklog: 64,
+  synBacklog: 256,
   deliverDataAfterFin: true,
   simultaneousOpen: true,
   congestionControl: true,
