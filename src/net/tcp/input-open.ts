@@ -10,9 +10,17 @@ import { seqAdd, seqGt, seqLeq } from './seq.js';
 import type { TcpSocket } from './socket.js';
 import { AppResult, TcpEvent, TcpState } from './types.js';
 
-/** A SYN without ACK, RST or FIN: the only segment a listener takes. */
+/** A SYN without ACK, RST or FIN. */
 export function isBareSyn(seg: TcpSegment): boolean {
   return (seg.flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) === TCP_SYN;
+}
+
+/**
+ * The only segment a listener takes: a SYN without ACK or RST. A FIN (or PSH, URG, ECE,
+ * CWR) beside it is not processed in LISTEN (RFC 9293 §3.10.7.2), so SYN+FIN opens too.
+ */
+export function opensConnection(seg: TcpSegment): boolean {
+  return (seg.flags & (TCP_SYN | TCP_ACK | TCP_RST)) === TCP_SYN;
 }
 
 /** Peer MSS from the SYN's option, else the configured default; never below 64 bytes. */

@@ -5,10 +5,10 @@
  */
 import { parseTcp, seqLen, TCP_RST, type TcpSegment } from '../wire/tcp.js';
 import type { TcpCore } from './core.js';
-import { inputListen, inputSynSent, isBareSyn } from './input-open.js';
+import { inputListen, inputSynSent, opensConnection } from './input-open.js';
 import { inputSynchronized } from './input-synchronized.js';
 import { findConnection, findListener, recycleHalfOpen, reuseForSyn } from './pool.js';
-import { overloadInput, serveSynBacklog } from './syn-overload.js';
+import { unmatchedForListener, serveSynBacklog } from './syn-overload.js';
 import type { TcpSocket } from './socket.js';
 import { TcpState } from './types.js';
 
@@ -44,7 +44,7 @@ function dispatch(core: TcpCore, ip: TcpIpInput): void {
   }
   const s = demux(core, ip.src, seg);
   if (s === undefined) {
-    if (overloadInput(core, ip.src, seg)) return;
+    if (unmatchedForListener(core, ip.src, seg)) return;
     core.counters.drop('tcp', 'tcp-no-socket');
     if ((seg.flags & TCP_RST) === 0) {
       core.out.replyReset(ip.src, seg.dstPort, seg.srcPort, seg.seq, seg.ack, seg.flags, seqLen(seg));
@@ -72,7 +72,7 @@ function dispatch(core: TcpCore, ip: TcpIpInput): void {
  */
 function demux(core: TcpCore, src: number, seg: TcpSegment): TcpSocket | undefined {
   const s = findConnection(core, src, seg.srcPort, seg.dstPort);
-  if (s !== undefined || !isBareSyn(seg)) return s;
+  if (s !== undefined || !opensConnection(seg)) return s;
   return findListener(core, seg.dstPort)
     ?? reuseForSyn(core, src, seg.srcPort, seg.dstPort)
     ?? (core.config.synOverload === 'cookie' ? undefined : recycleHalfOpen(core, seg.dstPort));

@@ -13,7 +13,7 @@
  */
 import { seqLen, TCP_ACK, TCP_RST, TCP_SYN, type TcpSegment } from '../wire/tcp.js';
 import { CONNECTION_GONE, type TcpCore } from './core.js';
-import { acceptPeer, askListener, enterSynReceived, isBareSyn, ListenerVerdict } from './input-open.js';
+import { acceptPeer, askListener, enterSynReceived, ListenerVerdict, opensConnection } from './input-open.js';
 import { inputSynchronized } from './input-synchronized.js';
 import { findListener, recycleHalfOpen, reuseForSyn } from './pool.js';
 import { seqAdd } from './seq.js';
@@ -23,10 +23,17 @@ import { TcpEvent, TcpState } from './types.js';
 
 /**
  * A segment that found no socket. Returns true when the overload rules took it (a cookie
- * sent, a SYN dropped, a client queued or connected); false when it gets the usual RST.
+ * sent, a SYN dropped, a client queued or connected) or when it is for a listening port
+ * and has none of SYN, ACK, RST (RFC 9293 §3.10.7.2: dropped — a FIN, null or Xmas scan
+ * learns nothing); false when it gets the usual RST.
  */
-export function overloadInput(core: TcpCore, src: number, seg: TcpSegment): boolean {
-  if (isBareSyn(seg)) return synForBusyPort(core, src, seg);
+export function unmatchedForListener(core: TcpCore, src: number, seg: TcpSegment): boolean {
+  if (opensConnection(seg)) return synForBusyPort(core, src, seg);
+  if ((seg.flags & (TCP_SYN | TCP_RST | TCP_ACK)) === 0) {
+    if (findListener(core, seg.dstPort) === undefined && busyListener(core, seg.dstPort) === undefined) return false;
+    core.counters.drop('tcp', 'tcp-listen-no-ack');
+    return true;
+  }
   if ((seg.flags & (TCP_SYN | TCP_RST | TCP_ACK)) === TCP_ACK && core.config.synOverload === 'cookie') return cookieAck(core, src, seg);
   return false;
 }
