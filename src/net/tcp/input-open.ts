@@ -136,17 +136,11 @@ export function inputSynSent(core: TcpCore, s: TcpSocket, seg: TcpSegment): void
     core.counters.drop('tcp', 'tcp-no-syn');
     return;
   }
-  acceptPeerSyn(core, s, seg);
   if (hasAck) {
-    s.sndUna = s.blockStart = seg.ack;
-    const rtt = s.rtt.onAck(seg.ack, core.now());
-    if (rtt !== undefined) s.rto.sample(rtt);
-    core.enterEstablished(s);
-    core.sendAck(s);
-    // Bytes queued with TCP_BUF_QUEUE before the connection existed go out now.
-    if (core.notifyPeer(s, TcpEvent.Connected) !== CONNECTION_GONE && s.tx !== undefined) trySend(core, s);
+    synAckReceived(core, s, seg);
     return;
   }
+  acceptPeerSyn(core, s, seg);
   if (!core.config.simultaneousOpen) {
     core.counters.drop('tcp', 'tcp-simultaneous-open');
     return;
@@ -159,4 +153,19 @@ export function inputSynSent(core: TcpCore, s: TcpSocket, seg: TcpSegment): void
   s.rtxCount = 0;
   core.sendSynAck(s);
   core.armRetransmit(s);
+}
+
+/**
+ * A SYN+ACK that acknowledges our SYN (checked by the caller): the peer's ISN, window and
+ * MSS, ESTABLISHED, our ACK and TCP_EVENT_CONNECTED.
+ */
+export function synAckReceived(core: TcpCore, s: TcpSocket, seg: TcpSegment): void {
+  acceptPeerSyn(core, s, seg);
+  s.sndUna = s.blockStart = seg.ack;
+  const rtt = s.rtt.onAck(seg.ack, core.now());
+  if (rtt !== undefined) s.rto.sample(rtt);
+  core.enterEstablished(s);
+  core.sendAck(s);
+  // Bytes queued with TCP_BUF_QUEUE before the connection existed go out now.
+  if (core.notifyPeer(s, TcpEvent.Connected) !== CONNECTION_GONE && s.tx !== undefined) trySend(core, s);
 }
