@@ -10,12 +10,11 @@ import { startEcho } from '../../src/apps/echo.js';
 import { TCP_STATE_LISTEN } from '../../src/api/tcp.js';
 import { TcpClient, type ByteSource } from '../../hosts/sim/tcp-client.js';
 import { SeededRandom } from '../../src/host/random.js';
-import type { TcpCore } from '../../src/net/tcp/core.js';
-import type { Stack } from '../../src/stack.js';
 import { ARP_REPLY, ARP_REQUEST } from '../../src/net/wire/arp.js';
 import { TCP_ACK, TCP_PSH, TCP_RST, TCP_SYN } from '../../src/net/wire/tcp.js';
 import { arpFrame, BROADCAST_MAC, echoRequestFrame } from '../net/helpers.js';
 import { boards, CLIENT_ADDR, CLIENT_MAC, SERVER_ADDR, SERVER_IP, SERVER_MAC, runUntil } from '../apps/sim.js';
+import { tcpCore } from './figures.js';
 import { ATTACKER_MAC, type Direction, followConnection, tcpFrame } from './wire.js';
 
 const SIZE = 128 * 1024;
@@ -33,7 +32,6 @@ interface AttackContext {
 
 type Attack = (a: AttackContext) => void;
 
-const core = (stack: Stack): TcpCore => (stack.tcp as unknown as { core: TcpCore }).core;
 const rnd = (a: AttackContext, n: number): number => a.rng.nextU32() % n;
 
 /** A forged segment of the connection in one direction (spoofing the other side). */
@@ -92,7 +90,7 @@ function transfer(o: { seed: number; attack?: Attack; iss?: number }) {
   const { clock, lan, client, server } = boards({ seed: o.seed, impairments: { delayMs: 1 } });
   const attacker = lan.attach({ macAddress: ATTACKER_MAC, name: 'attacker' });
   const tap = followConnection(lan, CLIENT_MAC, 7);
-  if (o.iss !== undefined) for (const stack of [client, server]) core(stack).newIss = () => o.iss!;
+  if (o.iss !== undefined) for (const stack of [client, server]) tcpCore(stack).newIss = () => o.iss!;
   const echo = startEcho(server.api);
   let mismatch = -1;
   const c = new TcpClient(client.api, {

@@ -10,33 +10,12 @@
  */
 import { startEcho } from '../../src/apps/echo.js';
 import { APP_ACCEPT, APP_SENT_DATA, GET_LOCAL_PORT, TCP_EVENT_ABORT, TCP_EVENT_CLOSED, TCP_EVENT_CONNECTED, TCP_EVENT_DATA, TCP_EVENT_REGENERATE, TOS_MINIMISE_DELAY } from '../../src/api/tcp.js';
-import type { TcpCore } from '../../src/net/tcp/core.js';
-import { tcpStateName } from '../../src/net/tcp/types.js';
-import type { Stack } from '../../src/stack.js';
 import { boards, runUntil, SERVER_IP } from '../apps/sim.js';
+import { figures } from './figures.js';
 
 const CYCLES = 10_000;
 const CLIENT_SOCKETS = 4;
 const PING = Uint8Array.from('ping', (c) => c.charCodeAt(0));
-
-const core = (stack: Stack): TcpCore => (stack.tcp as unknown as { core: TcpCore }).core;
-
-/** What must not grow: everything the stack holds per connection, and the host's timers. */
-function figures(stack: Stack) {
-  const c = core(stack);
-  const states: Record<string, number> = {};
-  let deadlines = 0;
-  let txBytes = 0;
-  let held = 0;
-  for (const s of c.sockets) {
-    const name = tcpStateName(s.state);
-    states[name] = (states[name] ?? 0) + 1;
-    if (s.nextDeadline() !== undefined) deadlines++;
-    txBytes += s.tx?.length ?? 0;
-    held += (s.reassembly as unknown as { count?: number } | undefined)?.count ?? 0;
-  }
-  return { states, deadlines, txBytes, held, backlog: c.synBacklog.length, arp: stack.net.arp.list().length, pendingReset: c.out.pendingReset !== undefined };
-}
 
 test(`${CYCLES} connection cycles: pool, timers, ARP table and buffers end where they started`, () => {
   const { clock, client, server } = boards({ seed: 3, impairments: { delayMs: 1 }, tcp: { sockets: 8 } });

@@ -8,7 +8,7 @@ import type { TcpCore } from './core.js';
 import { inputListen, inputSynSent, opensConnection } from './input-open.js';
 import { inputSynchronized } from './input-synchronized.js';
 import { findConnection, findListener, recycleHalfOpen, reuseForSyn } from './pool.js';
-import { unmatchedForListener, serveSynBacklog } from './syn-overload.js';
+import { serveSynBacklog, underSynPressure, unmatchedForListener } from './syn-overload.js';
 import type { TcpSocket } from './socket.js';
 import { TcpState } from './types.js';
 
@@ -68,11 +68,12 @@ function dispatch(core: TcpCore, ip: TcpIpInput): void {
  * The socket for a segment: its connection; for a bare SYN, else a listener of the port,
  * else (in an emergency) a reused TIME_WAIT/FIN_WAIT_2 socket or a recycled half-open one.
  * With SYN cookies no half-open socket is recycled for a SYN (the cookie costs nothing):
- * only a returning cookie, which proves a real client, may recycle one (syn-overload.ts).
+ * only a returning cookie, which proves a real client, may recycle one; and for a while
+ * after a cookie even a free listener is left to returning cookies (syn-overload.ts).
  */
 function demux(core: TcpCore, src: number, seg: TcpSegment): TcpSocket | undefined {
   const s = findConnection(core, src, seg.srcPort, seg.dstPort);
-  if (s !== undefined || !opensConnection(seg)) return s;
+  if (s !== undefined || !opensConnection(seg) || underSynPressure(core)) return s;
   return findListener(core, seg.dstPort)
     ?? reuseForSyn(core, src, seg.srcPort, seg.dstPort)
     ?? (core.config.synOverload === 'cookie' ? undefined : recycleHalfOpen(core, seg.dstPort));

@@ -8,8 +8,16 @@
 /** How long a queued client is kept: a client still waiting after this has given up or retries itself. */
 export const SYN_BACKLOG_MAX_AGE_MS = 30_000;
 
+/** How long after a SYN cookie every SYN of the stack gets one, even when a listener is free. */
+export const SYN_PRESSURE_MS = 2000;
+
 export class SynBacklog {
   readonly capacity: number;
+  /**
+   * Until then every SYN is answered with a cookie: a socket that frees up goes to a client
+   * that proved its address, not to the next (perhaps spoofed) SYN.
+   */
+  pressureUntil = 0;
   /** Entries in use, oldest first: [0, length). */
   length = 0;
   readonly peer: Uint32Array;

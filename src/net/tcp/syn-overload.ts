@@ -10,6 +10,8 @@
  * takes the connection and opens the window: the client sends its request at once. When
  * none is free, the client is queued (syn-backlog.ts) and the next socket that listens
  * again takes the oldest one — so clients are served in order, not by who retransmits first.
+ * For 2 s after a cookie every SYN gets one, even if a listener is free: under a flood of
+ * spoofed SYNs, freed sockets then go to clients whose cookie came back, never to the flood.
  */
 import { seqLen, TCP_ACK, TCP_RST, TCP_SYN, type TcpSegment } from '../wire/tcp.js';
 import { CONNECTION_GONE, type TcpCore } from './core.js';
@@ -18,7 +20,7 @@ import { inputSynchronized } from './input-synchronized.js';
 import { findListener, recycleHalfOpen, reuseForSyn } from './pool.js';
 import { seqAdd } from './seq.js';
 import type { TcpSocket } from './socket.js';
-import { SYN_BACKLOG_MAX_AGE_MS } from './syn-backlog.js';
+import { SYN_BACKLOG_MAX_AGE_MS, SYN_PRESSURE_MS } from './syn-backlog.js';
 import { TcpEvent, TcpState } from './types.js';
 
 /**
@@ -50,9 +52,15 @@ export function busyListener(core: TcpCore, port: number): TcpSocket | undefined
   return undefined;
 }
 
+/** True while SYNs get cookies even with a listener free (see SynBacklog.pressureUntil). */
+export function underSynPressure(core: TcpCore): boolean {
+  return core.config.synOverload === 'cookie' && core.now() < core.synBacklog.pressureUntil;
+}
+
 function synForBusyPort(core: TcpCore, src: number, seg: TcpSegment): boolean {
   const mode = core.config.synOverload;
-  if (mode === 'reset' || busyListener(core, seg.dstPort) === undefined) return false;
+  if (mode === 'reset') return false;
+  if (busyListener(core, seg.dstPort) === undefined && (!underSynPressure(core) || findListener(core, seg.dstPort) === undefined)) return false;
   if (mode === 'drop') {
     core.counters.drop('tcp', 'tcp-syn-overload');
     return true;
@@ -60,6 +68,7 @@ function synForBusyPort(core: TcpCore, src: number, seg: TcpSegment): boolean {
   const mss = seg.options.mss ?? core.config.defaultPeerMss;
   const cookie = core.synCookies.make(core.network.localAddress(), seg.dstPort, src, seg.srcPort, seg.seq, mss, core.now());
   core.counters.inc('tcp.syn-cookies.sent');
+  core.synBacklog.pressureUntil = core.now() + SYN_PRESSURE_MS;
   core.out.replySynAck(src, seg.dstPort, seg.srcPort, cookie, seqAdd(seg.seq, 1), 0);
   return true;
 }
