@@ -12,6 +12,7 @@ import { RealClock } from './real-clock.js';
 import { CryptoRandom } from './random.js';
 import { TapMac } from './tap-mac.js';
 import { registerEmbeddedSpecifiers } from './embedded-specifiers.js';
+import { syncLineWriter } from './sync-output.js';
 
 export function runBoardOnNode(args: BoardArgs): Promise<number> {
   const clock = new RealClock();
@@ -41,6 +42,9 @@ export function runBoardOnNode(args: BoardArgs): Promise<number> {
   }
 
   let board: ReturnType<typeof startBoard>;
+  // Trace and log lines are written synchronously (bounded, as on XS), not queued by Node.
+  const traceLine = syncLineWriter(1);
+  const logLine = syncLineWriter(2);
   if (args.apps.includes('ecma419-echo')) registerEmbeddedSpecifiers();
   try {
     board = startBoard({
@@ -48,10 +52,10 @@ export function runBoardOnNode(args: BoardArgs): Promise<number> {
       clock,
       random: new CryptoRandom(),
       log: (level, message) => {
-        if (level !== 'debug') process.stderr.write(`xstcp: ${level}: ${message}\n`);
+        if (level !== 'debug') logLine(`xstcp: ${level}: ${message}`);
       },
       ...boardSettings(args),
-      trace: args.trace ? (line) => process.stdout.write(`${line}\n`) : undefined,
+      trace: args.trace ? traceLine : undefined,
     });
   } catch (error) {
     process.stderr.write(`xstcp: ${(error as Error).message}\n`);

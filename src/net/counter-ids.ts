@@ -95,6 +95,14 @@ export const DROP_TCP_RST_OUT_OF_WINDOW = dropCounterId('tcp', 'tcp-rst-out-of-w
 export const DROP_TCP_RST_WITHOUT_ACK = dropCounterId('tcp', 'tcp-rst-without-ack');
 export const DROP_TCP_SIMULTANEOUS_OPEN = dropCounterId('tcp', 'tcp-simultaneous-open');
 export const DROP_TCP_SYN_IN_WINDOW = dropCounterId('tcp', 'tcp-syn-in-window');
+export const DROP_TCP_LISTEN_NO_ACK = dropCounterId('tcp', 'tcp-listen-no-ack');
+export const DROP_TCP_SYN_OVERLOAD = dropCounterId('tcp', 'tcp-syn-overload');
+export const DROP_TCP_SYN_BACKLOG_FULL = dropCounterId('tcp', 'tcp-syn-backlog-full');
+export const DROP_TCP_SYN_BACKLOG_EXPIRED = dropCounterId('tcp', 'tcp-syn-backlog-expired');
+export const CNT_TCP_SYN_COOKIES_SENT = counterId('tcp.syn-cookies.sent');
+export const CNT_TCP_SYN_BACKLOG_WAITING = counterId('tcp.syn-backlog.waiting');
+export const CNT_TCP_SYN_COOKIES_ACCEPTED = counterId('tcp.syn-cookies.accepted');
+export const CNT_TCP_SIMULTANEOUS_OPEN_RESYNC = counterId('tcp.simultaneous-open-resync');
 
 /**
  * Drop ids of one layer indexed by codec drop code (src/net/wire/reasons.ts): the layer's

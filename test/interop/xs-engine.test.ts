@@ -12,4 +12,6 @@ describe('on the XS engine', () => {
   require('./services.test');
   require('./ecma419.test');
   require('./scripted-peer.test');
+  require('./hostile-ab.test');
+  require('./hostile-flood.test');
 });

@@ -73,8 +73,8 @@ describe('passive open', () => {
     expect(h.takeEvents()).toEqual([]);
   });
 
-  test('a SYN from the same port with a new sequence number in SYN_RCVD restarts from LISTEN (µTasker TCP_CHECK_SYS_REPS)', () => {
-    const h = new TcpHarness();
+  test('rfc5961 off: a SYN from the same port with a new sequence number in SYN_RCVD restarts from LISTEN (µTasker TCP_CHECK_SYS_REPS)', () => {
+    const h = new TcpHarness({ config: { rfc5961: false } });
     const s = h.socket();
     h.api.fnTCP_Listen(s, 80, 0);
     h.recv({ flags: 'S', seq: 1000 });
@@ -83,6 +83,50 @@ describe('passive open', () => {
     h.recv({ flags: 'S', seq: 7000 });
     expect(evs(h.takeEvents())).toEqual([[TCP_EVENT_CONREQ, 'LISTEN']]);
     h.expectSent({ flags: 'SA', ack: 7001 });
+  });
+
+  test('RFC 5961: a SYN with a new sequence number in SYN_RCVD (perhaps a blind forgery) gets a challenge ACK; a restarted peer RSTs it and gets in', () => {
+    const h = new TcpHarness();
+    const s = h.socket();
+    h.api.fnTCP_Listen(s, 80, 0);
+    h.recv({ flags: 'S', seq: 1000 });
+    const synAck = h.expectSent({ flags: 'SA', ack: 1001 });
+    h.takeEvents();
+    h.recv({ flags: 'S', seq: 7000 });
+    expect(h.takeEvents()).toEqual([]);
+    h.expectSent({ flags: 'A', seq: synAck.seq + 1, ack: 1001 });
+    expect(h.state(s)).toBe('SYN_RCVD');
+    // The real peer still completes the first handshake ...
+    h.recv({ flags: 'A', seq: 1001, ack: synAck.seq + 1 });
+    expect(h.state(s)).toBe('ESTABLISHED');
+    // ... and a restarted one answers the challenge ACK with a RST at RCV.NXT, then retries.
+    const h2 = new TcpHarness();
+    const s2 = h2.socket();
+    h2.api.fnTCP_Listen(s2, 80, 0);
+    h2.recv({ flags: 'S', seq: 1000 });
+    h2.skip();
+    h2.recv({ flags: 'S', seq: 7000 });
+    h2.expectSent({ flags: 'A', ack: 1001 });
+    h2.recv({ flags: 'R', seq: 1001 });
+    expect(h2.state(s2)).toBe('LISTEN');
+    h2.recv({ flags: 'S', seq: 7000 });
+    h2.expectSent({ flags: 'SA', ack: 7001 });
+  });
+
+  test('a blind SYN during SYN_SENT starts a simultaneous open; the real SYN+ACK, which acknowledges our SYN, wins over it', () => {
+    const h = new TcpHarness();
+    const s = h.socket();
+    h.api.fnTCP_Connect(s, PEER_IP, h.peerPort, h.localPort, 0);
+    const syn = h.expectSent({ flags: 'S' });
+    h.recv({ flags: 'S', seq: 666 }); // forged: the attacker knows the ports, not our ISN
+    h.expectSent({ flags: 'SA', seq: syn.seq, ack: 667 });
+    expect(h.state(s)).toBe('SYN_RCVD');
+    h.recv({ flags: 'SA', seq: 5000, ack: syn.seq + 1, mss: 1460 });
+    expect(h.state(s)).toBe('ESTABLISHED');
+    h.expectSent({ flags: 'A', seq: syn.seq + 1, ack: 5001 });
+    expect(h.stack.counters.get('tcp.simultaneous-open-resync')).toBe(1);
+    expect(h.sendTcp(s, 'hello')).toBeGreaterThan(0);
+    h.expectSent({ flags: 'A', seq: syn.seq + 1, ack: 5001, payload: 'hello' });
   });
 
   test('peer MSS is taken from its SYN; without the option the default (512) applies', () => {

@@ -134,8 +134,9 @@ describe('µTasker mode (rfc5961 off)', () => {
 });
 
 describe('SYN flood (RFC 4987 recycling)', () => {
-  test('when every socket of the port is half-open, the oldest SYN_RCVD one is recycled for the new SYN', () => {
-    const h = new TcpHarness();
+  // With SYN cookies (the default) a SYN never recycles: test/hostile/syn-overload.test.ts.
+  test('synOverload drop: when every socket of the port is half-open, the oldest SYN_RCVD one is recycled for the new SYN', () => {
+    const h = new TcpHarness({ config: { synOverload: 'drop' } });
     const a = h.socket();
     const b = h.socket();
     h.api.fnTCP_Listen(a, 80, 0);
@@ -146,9 +147,10 @@ describe('SYN flood (RFC 4987 recycling)', () => {
     h.expectSent({ flags: 'SA', dstPort: 1001 });
     h.expectSent({ flags: 'SA', dstPort: 1002 });
     h.takeEvents();
-    // Younger than synFloodRecycleAgeMs (1 s): a burst of real clients is not recycled, the SYN is refused.
+    // Younger than synFloodRecycleAgeMs (1 s): a burst of real clients is not recycled, the SYN is dropped.
     h.recv({ flags: 'S', seq: 250, src: PEER2, srcPort: 1999 });
-    h.expectSent({ flags: 'RA', ack: 251, dstPort: 1999 });
+    h.expectNothingSent();
+    expect(h.stack.counters.get('tcp.drop.tcp-syn-overload')).toBe(1);
     h.advance(950);
     h.skip(); // SYN+ACK retransmissions of the half-open pair
     h.takeEvents();
@@ -162,8 +164,8 @@ describe('SYN flood (RFC 4987 recycling)', () => {
     expect(h.stack.counters.get('tcp.half-open-recycled')).toBe(1);
   });
 
-  test('recycling off: the SYN finds no listener and gets a RST', () => {
-    const h = new TcpHarness({ config: { synFloodRecycle: false } });
+  test('recycling off, synOverload reset (µTasker): the SYN finds no listener and gets a RST', () => {
+    const h = new TcpHarness({ config: { synFloodRecycle: false, synOverload: 'reset' } });
     const a = h.socket();
     h.api.fnTCP_Listen(a, 80, 0);
     h.recv({ flags: 'S', seq: 100, srcPort: 1001 });

@@ -79,6 +79,15 @@ export interface TcpConfig {
    * retransmissions. Without the threshold a burst resets its own connections.
    */
   synFloodRecycleAgeMs: number;
+  /**
+   * A bare SYN for a port whose listening sockets are all busy with connections:
+   * 'cookie' answers with a stateless SYN+ACK (RFC 4987 SYN cookie) and a socket takes the
+   * connection when the ACK returns; 'drop' drops it so the client repeats it; 'reset'
+   * refuses it with a RST as µTasker does. Ports nobody listens on always get a RST.
+   */
+  synOverload: 'cookie' | 'drop' | 'reset';
+  /** Clients whose cookie came back while no socket was free, queued for the next free one (0: none queued). */
+  synBacklog: number;
   /** Data the peer sends after our FIN (FIN_WAIT_1/2) reaches the application. */
   deliverDataAfterFin: boolean;
   /**
@@ -122,6 +131,8 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   rfc6528Isn: true,
   synFloodRecycle: true,
   synFloodRecycleAgeMs: 1000,
+  synOverload: 'cookie',
+  synBacklog: 256,
   deliverDataAfterFin: true,
   simultaneousOpen: true,
   congestionControl: true,
@@ -141,6 +152,7 @@ export const UTASKER_CODE_COMPAT: Readonly<Partial<TcpConfig>> = Object.freeze({
   reassembly: false,
   rfc6528Isn: false,
   synFloodRecycle: false,
+  synOverload: 'reset',
   deliverDataAfterFin: false,
   simultaneousOpen: false,
 } satisfies Partial<TcpConfig>);
@@ -190,6 +202,8 @@ export function resolveTcpConfig(partial: Partial<TcpConfig> = {}): TcpConfig {
     rfc6528Isn: bool(p.rfc6528Isn, d.rfc6528Isn),
     synFloodRecycle: bool(p.synFloodRecycle, d.synFloodRecycle),
     synFloodRecycleAgeMs: finiteIn(p.synFloodRecycleAgeMs, 0, 3_600_000, d.synFloodRecycleAgeMs),
+    synBacklog: Math.floor(finiteIn(p.synBacklog, 0, 4096, d.synBacklog)),
+    synOverload: p.synOverload === 'cookie' || p.synOverload === 'drop' || p.synOverload === 'reset' ? p.synOverload : d.synOverload,
     deliverDataAfterFin: bool(p.deliverDataAfterFin, d.deliverDataAfterFin),
     simultaneousOpen: bool(p.simultaneousOpen, d.simultaneousOpen),
     congestionControl: bool(p.congestionControl, d.congestionControl),

@@ -13,6 +13,8 @@ import { DeferredSegments } from './deferred-output.js';
 import type { TcpConfig } from './config.js';
 import { IsnGenerator } from './isn.js';
 import { IPV4_PAYLOAD_OFFSET, type TcpNetwork } from './network.js';
+import { SynBacklog } from './syn-backlog.js';
+import { SynCookies } from './syn-cookie.js';
 import { SegmentOutput } from './output.js';
 import { TASK_TCP } from '../tasks.js';
 import { RtoEstimator } from './rto.js';
@@ -64,6 +66,10 @@ export class TcpCore {
   /** Where buffered bytes are copied before a segment is built. */
   readonly txScratch: Uint8Array;
   private readonly isn: IsnGenerator;
+  /** Stateless SYN+ACKs for ports whose sockets are all busy (config.synOverload 'cookie'). */
+  readonly synCookies: SynCookies;
+  /** Clients with a valid cookie waiting for a socket, oldest first. */
+  readonly synBacklog: SynBacklog;
   private isnCounter = 0;
   /** Last ephemeral port handed out (fnGetFreeTCP_Port pre-increments). */
   lastPort: number;
@@ -108,6 +114,8 @@ export class TcpCore {
     this.deferred = new DeferredSegments(DEFERRED_SEGMENTS, config.deferredOutputBytes);
     this.challengeAcks = new ChallengeAckLimiter({ perSecond: config.challengeAcksPerSecond, random });
     this.isn = new IsnGenerator(random, () => clock.now());
+    this.synCookies = new SynCookies(random);
+    this.synBacklog = new SynBacklog(config.synBacklog);
     // RFC 6056: start the ephemeral search at a random place in the range.
     this.lastPort = 49152 + (random.nextU32() % 16384);
   }

@@ -7,13 +7,13 @@ import { seqLen, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../
 import { onBufferedAck, onBufferedDuplicateAck, startPersist, trySend } from './buffered.js';
 import { classifyAck, classifyRst } from './challenge-ack.js';
 import { CONNECTION_GONE, type TcpCore } from './core.js';
-import { inputListen, isBareSyn } from './input-open.js';
+import { inputListen, isBareSyn, synAckReceived } from './input-open.js';
 import { receiveText, requestedClose } from './input-text.js';
 import { regenerate } from './timers.js';
 import { seqAdd, seqDiff, seqGt, seqInWindow, seqLeq, seqLt } from './seq.js';
 import type { TcpSocket } from './socket.js';
 import { TcpEvent, TcpState } from './types.js';
-import { CNT_TCP_SYN_REPEATS, CNT_TCP_WINDOW_REOPENED, DROP_TCP_ACK_TOO_OLD, DROP_TCP_ACK_UNSENT, DROP_TCP_BAD_ACK, DROP_TCP_NO_ACK, DROP_TCP_OUT_OF_WINDOW, DROP_TCP_RST_OUT_OF_WINDOW, DROP_TCP_SYN_IN_WINDOW } from '../counter-ids.js';
+import { CNT_TCP_SIMULTANEOUS_OPEN_RESYNC, CNT_TCP_SYN_REPEATS, CNT_TCP_WINDOW_REOPENED, DROP_TCP_ACK_TOO_OLD, DROP_TCP_ACK_UNSENT, DROP_TCP_BAD_ACK, DROP_TCP_NO_ACK, DROP_TCP_OUT_OF_WINDOW, DROP_TCP_RST_OUT_OF_WINDOW, DROP_TCP_SYN_IN_WINDOW } from '../counter-ids.js';
 
 /** RFC 9293 §3.10.7.4 "first, check sequence number" (the four-case acceptability test). */
 export function acceptable(seq: number, len: number, rcvNxt: number, wnd: number): boolean {
@@ -31,12 +31,25 @@ export function inputSynchronized(core: TcpCore, s: TcpSocket, src: number, seg:
       core.sendSynAck(s);
       return;
     }
-    if (s.passiveOpen) {
+    if (s.passiveOpen && !cfg.rfc5961) {
       // A new attempt from the same port (µTasker's TCP_CHECK_SYS_REPS): start again from LISTEN.
       core.endConnection(s, TcpState.Listen);
       inputListen(core, s, src, seg);
       return;
     }
+    // RFC 5961 §4: a SYN with another ISN may be a blind forgery; it gets a challenge ACK
+    // below. A peer that really restarted answers it with a RST at RCV.NXT, which returns
+    // the socket to LISTEN, and its next SYN is taken.
+
+  }
+  if (s.state === TcpState.SynReceived && !s.passiveOpen && (seg.flags & (TCP_SYN | TCP_ACK | TCP_RST)) === (TCP_SYN | TCP_ACK)
+    && seg.ack === s.sndMax && seg.seq !== s.irs) {
+    // A simultaneous open started by a bare SYN, and now a SYN+ACK that acknowledges our
+    // SYN: only the real peer saw our ISN, so its SYN+ACK wins over that SYN, which may have
+    // been a blind forgery (otherwise both sides stay out of step, ACKing each other forever).
+    core.counters.inc(CNT_TCP_SIMULTANEOUS_OPEN_RESYNC);
+    synAckReceived(core, s, seg);
+    return;
   }
   if (!cfg.rfc5961 && isBareSyn(seg) && s.state === TcpState.Established) {
     // µTasker: a bare SYN ends an established connection without sending anything.

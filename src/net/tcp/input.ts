@@ -5,9 +5,10 @@
  */
 import { readTcp, seqLen, TCP_RST, TcpSegmentInput, type TcpSegment } from '../wire/tcp.js';
 import type { TcpCore } from './core.js';
-import { inputListen, inputSynSent, isBareSyn } from './input-open.js';
+import { inputListen, inputSynSent, opensConnection } from './input-open.js';
 import { inputSynchronized } from './input-synchronized.js';
 import { findConnection, findListener, recycleHalfOpen, reuseForSyn } from './pool.js';
+import { serveSynBacklog, underSynPressure, unmatchedForListener } from './syn-overload.js';
 import type { TcpSocket } from './socket.js';
 import { TcpState } from './types.js';
 import { DROP_TCP_CODEC, CNT_TCP_IN_SEGMENTS, DROP_TCP_NO_SOCKET, DROP_TCP_PORT_ZERO } from '../counter-ids.js';
@@ -33,6 +34,8 @@ export function tcpInput(core: TcpCore, ip: TcpIpInput): void {
   core.beginInput();
   try {
     dispatch(core, ip, seg);
+    // A socket this segment freed goes to the oldest client waiting with a SYN cookie.
+    if (core.synBacklog.length > 0) serveSynBacklog(core);
   } finally {
     if (seg === shared) sharedInUse = false;
     core.endInput();
@@ -52,6 +55,7 @@ function dispatch(core: TcpCore, ip: TcpIpInput, seg: TcpSegmentInput): void {
   }
   const s = demux(core, ip.src, seg);
   if (s === undefined) {
+    if (unmatchedForListener(core, ip.src, seg)) return;
     core.counters.drop(DROP_TCP_NO_SOCKET);
     if ((seg.flags & TCP_RST) === 0) {
       core.out.replyReset(ip.src, seg.dstPort, seg.srcPort, seg.seq, seg.ack, seg.flags, seqLen(seg));
@@ -74,11 +78,14 @@ function dispatch(core: TcpCore, ip: TcpIpInput, seg: TcpSegmentInput): void {
 /**
  * The socket for a segment: its connection; for a bare SYN, else a listener of the port,
  * else (in an emergency) a reused TIME_WAIT/FIN_WAIT_2 socket or a recycled half-open one.
+ * With SYN cookies no half-open socket is recycled for a SYN (the cookie costs nothing):
+ * only a returning cookie, which proves a real client, may recycle one; and for a while
+ * after a cookie even a free listener is left to returning cookies (syn-overload.ts).
  */
 function demux(core: TcpCore, src: number, seg: TcpSegment): TcpSocket | undefined {
   const s = findConnection(core, src, seg.srcPort, seg.dstPort);
-  if (s !== undefined || !isBareSyn(seg)) return s;
+  if (s !== undefined || !opensConnection(seg) || underSynPressure(core)) return s;
   return findListener(core, seg.dstPort)
     ?? reuseForSyn(core, src, seg.srcPort, seg.dstPort)
-    ?? recycleHalfOpen(core, seg.dstPort);
+    ?? (core.config.synOverload === 'cookie' ? undefined : recycleHalfOpen(core, seg.dstPort));
 }

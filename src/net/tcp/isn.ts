@@ -69,8 +69,8 @@ function readLe32(msg: Uint8Array, i: number, end: number): number {
   return word >>> 0;
 }
 
-/** Runs SipHash-2-4 over msg[0, length) into `state`; the result is in out[0] (lo), out[1] (hi). */
-function sipHashInto(key: ArrayLike<number>, msg: Uint8Array, length: number, out: Uint32Array): void {
+/** Runs SipHash-2-4 over msg[0, length); the result is in out[0] (lo), out[1] (hi). Allocates nothing. */
+export function sipHashInto(key: ArrayLike<number>, msg: Uint8Array, length: number, out: Uint32Array): void {
   const k0l = (key[0] ?? 0) >>> 0, k0h = (key[1] ?? 0) >>> 0;
   const k1l = (key[2] ?? 0) >>> 0, k1h = (key[3] ?? 0) >>> 0;
   // Initialisation constants: "somepseudorandomlygeneratedbytes" as four 64-bit words.

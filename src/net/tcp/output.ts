@@ -90,6 +90,23 @@ export class SegmentOutput {
     return this.sendReset(reset);
   }
 
+  /**
+   * A SYN+ACK that belongs to no socket (a SYN cookie): <SEQ=iss><ACK=ack><CTL=SYN,ACK>
+   * with our MSS, through the pseudo-socket. Nothing waits for ARP: the client repeats its SYN.
+   */
+  replySynAck(dst: number, srcPort: number, dstPort: number, iss: number, ack: number, window: number): number {
+    const f = this.fields;
+    f.srcPort = srcPort;
+    f.dstPort = dstPort;
+    f.seq = iss >>> 0;
+    f.ack = ack >>> 0;
+    f.flags = TCP_SYN | TCP_ACK;
+    f.window = window > MAX_WINDOW_FIELD ? MAX_WINDOW_FIELD : window;
+    f.urgent = 0;
+    f.options = this.synOptions;
+    return this.transmit(dst >>> 0, 0, EMPTY, this.config.sockets);
+  }
+
   /** Sends (or re-sends, after ARP) a connectionless RST through the pseudo-socket. */
   sendReset(r: PendingReset): number {
     const f = this.fields;

@@ -11,6 +11,7 @@ import { ARP_RESOLUTION_FAILED, ARP_RESOLUTION_SUCCESS } from './network.js';
 import { seqDiff } from './seq.js';
 import type { TcpSocket } from './socket.js';
 import { processTimers } from './timers.js';
+import { serveSynBacklog } from './syn-overload.js';
 import { TcpEvent, TcpState } from './types.js';
 import { CNT_TCP_ARP_FAILED, CNT_TCP_ARP_RESOLVED, CNT_TCP_TASK_UNKNOWN_MESSAGES } from '../counter-ids.js';
 
@@ -34,6 +35,8 @@ export function runTcpTask(core: TcpCore, ctx: TcpTaskContext): void {
     if (source === MessageSource.Timer) {
       core.timerFired();
       processTimers(core);
+      // A timer may have freed a socket (an abort back to LISTEN) for a client waiting with a cookie.
+      if (core.synBacklog.length > 0) serveSynBacklog(core);
       continue;
     }
     if (source === MessageSource.Interrupt) continue;
