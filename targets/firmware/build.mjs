@@ -204,8 +204,8 @@ async function compileAll(cc, sources, flagsOf, objDir, jobs, force, log, what) 
 /** XS's parser and code generator: what xsc-fw needs of the XS sources. */
 const COMPILER_XS_SOURCES = ['xsBigInt', 'xsCode', 'xsCommon', 'xsdtoa', 'xsLexical', 'xsre', 'xsScope', 'xsScript', 'xsSourceMap', 'xsSyntaxical', 'xsTree'];
 
-/** Builds xsc-fw for the PC (cached); resolves to its path. */
-async function buildCompiler({ jobs, force, log }) {
+/** Builds xsc-fw for the PC (cached by content in build/fw/host); resolves to its path. */
+export async function buildCompiler({ jobs, force, log }) {
   const probe = spawnSync(HOST_CC, ['--version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) throw new Error(`compiling the firmware's JavaScript needs a C compiler for this PC (${HOST_CC}, or set CC)`);
   const dir = join(repoRoot, 'build', 'fw', 'host');
