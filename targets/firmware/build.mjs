@@ -27,7 +27,7 @@ export const repoRoot = resolve(here, '..', '..');
 const xsRoot = join(repoRoot, 'node_modules', '@agoric', 'xsnap', 'moddable', 'xs');
 const CC = process.env.ARM_CC || 'arm-none-eabi-gcc';
 /** The PC's C compiler, for xsc-fw. */
-const HOST_CC = process.env.CC || 'cc';
+const HOST_CC = process.env.CC || 'gcc';
 /** The board program: what the image runs (tsc output of targets/firmware/ts). */ 
 export const ENTRY = 'dist/targets/firmware/ts/board-firmware.js';
 /** Bare module names the JavaScript imports, and the files that provide them. */
