@@ -2,8 +2,9 @@
  * The platform functions XS asks of a host, for a board without an OS or files: machine
  * set-up, the promise job flag, aborts (one console line, then exit), and ES modules
  * looked up in the table of embedded modules (gFwModules), compiled to byte code on the
- * PC (targets/firmware/compiler), so that nothing is parsed at boot. Specifiers are tsc's relative imports ("./x.js", "../a/b.js"), resolved
- * against the importing module's path, and the bare names build.mjs maps to a file.
+ * PC (targets/firmware/compiler), so that nothing is parsed at boot. Specifiers are tsc's
+ * relative imports ("./x.js", "../a/b.js"), resolved against the importing module's
+ * path, and the bare names build.mjs maps to a file.
  */
 #include "xsAll.h"
 #include "xsScript.h"

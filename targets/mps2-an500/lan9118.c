@@ -6,9 +6,9 @@
  * service() (called by the main loop, woken by the interrupt) reads up to a bounded
  * number of frames straight into the frame queue's free slot (Reserve/Commit) and drops
  * (fast-forwards) frames with errors; while the queue is full, frames stay in the
- * controller's FIFO (it drops, and counts, only when that overflows too). Transmit: command words A
- * and B, then the frame as 32-bit words into the TX data FIFO; refused when the FIFO has
- * no room. Link: the internal PHY's BMSR link bit.
+ * controller's RX FIFO (it drops, and counts, only when that overflows too). Transmit:
+ * command words A and B, then the frame as 32-bit words into the TX data FIFO; refused
+ * when the FIFO has no room. Link: the internal PHY's BMSR link bit.
  */
 #include <stdint.h>
 #include <string.h>
@@ -222,7 +222,7 @@ static int lanService(xstcpEthernet* eth)
 	int moved = 0;
 	gInterrupted = 0;
 	while ((moved < SERVICE_BATCH) && ((RX_FIFO_INF >> 16) & 0xFFu)) {
-		/* Queue full: the frames wait in the controller's 16 KB FIFO until JavaScript has taken some. */
+		/* Queue full: the frames wait in the controller's RX FIFO until JavaScript has taken some. */
 		uint8_t* slot = xstcpFrameQueueReserve(&eth->rx);
 		if (!slot)
 			break;

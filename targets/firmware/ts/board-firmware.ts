@@ -19,7 +19,7 @@ import { EthernetMac } from '../../../hosts/xs/ts/ethernet-mac.js';
 
 /**
  * Receive slots of 1536 bytes in the C queue (24 KiB of RAM; the XS host takes 1024). A
- * driver whose controller buffers frames itself (the LAN9118's 16 KB FIFO) leaves them
+ * driver whose controller buffers frames itself (the LAN9118's RX FIFO) leaves them
  * there while the queue is full, so a short queue loses nothing under bursts.
  */
 const FW_RX_QUEUE_FRAMES = 16;
