@@ -14,11 +14,16 @@ void heapLimit(size_t bytes);
 size_t heapUsed(void);
 size_t heapSize(void);
 
-/* The compiled JavaScript, one entry per module file, keyed by its path under dist/. */
+/*
+ * The JavaScript, one entry per module file, keyed by its path under dist/: XS byte code
+ * compiled on the PC by xsc-fw (targets/firmware/compiler) and its symbol table.
+ */
 typedef struct {
 	const char* path;
-	const char* source;
-	uint32_t length;
+	const uint8_t* code;
+	uint32_t codeSize;
+	const uint8_t* symbols;
+	uint32_t symbolsSize;
 } fwModule;
 extern const fwModule gFwModules[];
 extern const uint32_t gFwModuleCount;

@@ -8,7 +8,8 @@
  *   fw.write(text)      to the console (trace lines, `ready`, messages)
  *   fw.exit(code)       leaves the main loop; the board then ends with `code`
  *   fw.random32()       32 random bits
- *   fw.gc(), fw.memory()  XS's chunk/slot figures and the C heap in use (bytes)
+ *   fw.gc(), fw.memory()  XS's chunk/slot figures; the C heap's high-water mark and
+ *                       what malloc has handed out now (bytes)
  *   fw.cpu()            { totalNs, idleNs, bootNs, deliveries } since reset
  *   fw.checksum(buf, start, end, initial)   folded, non-inverted one's-complement sum
  *                       (the hook of src/net/wire/checksum.ts: a C loop instead of bytecode)
@@ -17,6 +18,7 @@
 #include "xsAll.h"
 #include "xs.h"
 #include "xsmc.h"
+#include <malloc.h>
 #include "fw_board.h"
 #include "fw_core.h"
 
@@ -71,6 +73,7 @@ static void fw_memory(xsMachine* the)
 	setNumber(the, "slotSize", (double)sizeof(txSlot));
 	setNumber(the, "heapUsed", (double)heapUsed());
 	setNumber(the, "heapSize", (double)heapSize());
+	setNumber(the, "heapInUse", (double)mallinfo().uordblks);
 }
 
 static void fw_cpu(xsMachine* the)

@@ -1,9 +1,10 @@
 /*
  * The platform functions XS asks of a host, for a board without an OS or files: machine
  * set-up, the promise job flag, aborts (one console line, then exit), and ES modules
- * looked up in the table of embedded sources (gFwModules) and parsed from flash at
- * import. Specifiers are tsc's relative imports ("./x.js", "../a/b.js"), resolved
- * against the importing module's path, and the bare names build.mjs maps to a file.
+ * looked up in the table of embedded modules (gFwModules), compiled to byte code on the
+ * PC (targets/firmware/compiler), so that nothing is parsed at boot. Specifiers are tsc's
+ * relative imports ("./x.js", "../a/b.js"), resolved against the importing module's
+ * path, and the bare names build.mjs maps to a file.
  */
 #include "xsAll.h"
 #include "xsScript.h"
@@ -98,19 +99,39 @@ txID fxFindModule(txMachine* the, txSlot* realm, txID moduleID, txSlot* slot)
 	return findEmbedded(path) ? fxNewNameC(the, path) : XS_NO_ID;
 }
 
+/* A copy in RAM of `size` bytes of flash; XS frees it with the script. */
+static void* copyToHeap(txMachine* the, const uint8_t* from, uint32_t size)
+{
+	void* to = c_malloc(size ? size : 1);
+	if (!to)
+		fxAbort(the, XS_NOT_ENOUGH_MEMORY_EXIT);
+	c_memcpy(to, from, size);
+	return to;
+}
+
+/*
+ * Runs a module's byte code the way XS runs a script it has just parsed: fxRunScript maps
+ * the module's symbol numbers to the machine's keys by rewriting the code in place, so
+ * the code is copied to RAM for that; the functions the module defines copy their own
+ * code into chunks as the module body runs, and XS frees the copy (fxDeleteScript).
+ */
 void fxLoadModule(txMachine* the, txSlot* module, txID moduleID)
 {
 	txString path = fxGetKeyName(the, moduleID);
 	const fwModule* embedded = findEmbedded(path);
-	txStringCStream stream;
 	txScript* script;
 	if (!embedded)
 		mxSyntaxError("no module %s", path);
-	stream.buffer = (txString)embedded->source;
-	stream.offset = 0;
-	stream.size = (txSize)embedded->length;
-	script = fxParseScript(the, &stream, fxStringCGetter, 0);
+	script = c_malloc(sizeof(txScript));
 	if (!script)
-		mxSyntaxError("cannot parse module %s", path);
+		fxAbort(the, XS_NOT_ENOUGH_MEMORY_EXIT);
+	c_memset(script, 0, sizeof(txScript));
+	script->codeBuffer = copyToHeap(the, embedded->code, embedded->codeSize);
+	script->codeSize = (txSize)embedded->codeSize;
+	script->symbolsBuffer = copyToHeap(the, embedded->symbols, embedded->symbolsSize);
+	script->symbolsSize = (txSize)embedded->symbolsSize;
+	script->version[0] = XS_MAJOR_VERSION;
+	script->version[1] = XS_MINOR_VERSION;
+	script->version[2] = XS_PATCH_VERSION;
 	fxResolveModule(the, module, moduleID, script, C_NULL, C_NULL);
 }

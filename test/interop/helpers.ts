@@ -247,12 +247,20 @@ function engineArgs(): string[] {
 
 /**
  * The bytes a bulk transfer test moves: `full` on node and xs. The emulated board runs
- * about 120 KB/s on a busy 2-core CI machine, so on qemu the default is a smaller size
+ * about 100-250 KB/s on a 2-core CI machine, so on qemu the default is a smaller size
  * (`qemuDefault`) that still spans thousands of full-size segments and several windows;
  * XSTCP_QEMU_FULL=1 runs the full sizes there too (README, "Firmware").
  */
 export function interopTransferSize(full: number, qemuDefault: number): number {
   return interopEngine() === 'qemu' && process.env.XSTCP_QEMU_FULL !== '1' ? qemuDefault : full;
+}
+
+/** The slowest the emulated board moves a bulk transfer on a loaded CI machine (about 50 KB/s), with a margin (bytes/s). */
+const QEMU_FLOOR_BYTES_PER_S = 25_000;
+
+/** Milliseconds a transfer of `bytes` may take: `baseMs`, or on qemu what it needs at the floor rate if longer. */
+export function interopTransferLimitMs(bytes: number, baseMs: number): number {
+  return interopEngine() === 'qemu' ? Math.max(baseMs, Math.ceil((bytes / QEMU_FLOOR_BYTES_PER_S) * 1000)) : baseMs;
 }
 
 /** Starts a board in `netns` and waits for `ready` (an emulated board boots more slowly). */

@@ -91,7 +91,7 @@ describeImage('Nucleo-F767ZI image (built and linked, not run)', () => {
     const heap = (sym.get('__heap_end') ?? 0) - (sym.get('__heap_start') ?? 0);
     console.log(`STM32 image ${IMAGE.slice(ROOT.length + 1)}: text ${sizes.text} data ${sizes.data} bss ${sizes.bss} bytes; ` +
       `flash ${((sizes.text + sizes.data) / KB).toFixed(1)} of 2048 KB, static RAM ${((sizes.data + sizes.bss) / KB).toFixed(1)} KB, ` +
-      `heap ${(heap / KB).toFixed(1)} KB of 512 KB RAM (the board program parsed at boot needs about 600 KB: targets/stm32/README.md)`);
+      `heap ${(heap / KB).toFixed(1)} KB of 512 KB RAM (the board program needs about 552 KiB of heap: targets/stm32/README.md)`);
   });
 
   it('links an ARM ELF whose entry is the reset handler in flash sector 0', () => {

@@ -17,15 +17,19 @@ import { FwClock } from './fw-clock.js';
 import Ethernet from 'xstcp/ethernet';
 import { EthernetMac } from '../../../hosts/xs/ts/ethernet-mac.js';
 
-/** Receive slots of 1536 bytes in the C queue (48 KiB of RAM; the XS host takes 1024). */
-const FW_RX_QUEUE_FRAMES = 32;
+/**
+ * Receive slots of 1536 bytes in the C queue (24 KiB of RAM; the XS host takes 1024). A
+ * driver whose controller buffers frames itself (the LAN9118's RX FIFO) leaves them
+ * there while the queue is full, so a short queue loses nothing under bursts.
+ */
+const FW_RX_QUEUE_FRAMES = 16;
 
 const random: RandomSource = { nextU32: () => fw.random32() >>> 0 };
 
 function memoryLine(label: string): string {
   fw.gc();
   const m = fw.memory();
-  return `xstcp: memory ${label}: chunks ${m.chunks} bytes (peak ${m.chunksPeak}), slots ${m.slots} x ${m.slotSize} bytes (peak ${m.slotsPeak}), heap ${m.heapUsed} of ${m.heapSize} bytes\n`;
+  return `xstcp: memory ${label}: chunks ${m.chunks} bytes (peak ${m.chunksPeak}), slots ${m.slots} x ${m.slotSize} bytes (peak ${m.slotsPeak}), heap ${m.heapUsed} of ${m.heapSize} bytes; reserved: chunks ${m.chunksReserved}, slots ${m.slotsReserved} x ${m.slotSize}; malloc in use ${m.heapInUse}\n`;
 }
 
 // XS 17's Native API, which hosts/xs/src/native.c (linked into the image) provides as a global.

@@ -7,6 +7,8 @@ interface FwMemory extends XsHostMemory {
   /** malloc's heap: bytes taken from the region so far (its high-water mark) and the region's size. */
   heapUsed: number;
   heapSize: number;
+  /** Bytes malloc has handed out and not had back (XS's blocks, the frame queue, ...). */
+  heapInUse: number;
 }
 
 interface FwCpu {
