@@ -196,3 +196,30 @@ export class ImpairedMac implements MacDriver {
     }
   }
 }
+
+/**
+ * Parses `xstcp board --impair`: `loss=P,duplicate=P,reorder=P[,delay=MS][,seed=N]`, every
+ * key optional, the same impairments in both directions. Returns a message when invalid.
+ */
+export function parseImpairSpec(spec: string): { seed: number; link: MacImpairments } | string {
+  const link: MacImpairments = {};
+  let seed = 1;
+  for (const part of spec.split(',')) {
+    const [key, value, extra] = part.split('=');
+    if (value === undefined || extra !== undefined || !/^\d+(\.\d+)?$/.test(value)) return `'${part}' is not KEY=NUMBER`;
+    const n = Number(value);
+    if (key === 'loss' || key === 'duplicate' || key === 'reorder') {
+      if (n > 1) return `${key} must be a probability in [0, 1], got ${value}`;
+      link[key] = n;
+    } else if (key === 'delay') {
+      if (n > 10_000) return `delay must be at most 10000 ms, got ${value}`;
+      link.reorderDelayMs = n;
+    } else if (key === 'seed') {
+      if (!Number.isInteger(n) || n > 0xffffffff) return `seed must be a whole number below 2^32, got ${value}`;
+      seed = n;
+    } else {
+      return `unknown key '${key}' (loss, duplicate, reorder, delay, seed)`;
+    }
+  }
+  return { seed, link };
+}
