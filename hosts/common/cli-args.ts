@@ -6,6 +6,7 @@ import { parseCidr, parseIpv4Address, formatIpv4 } from '../../src/net/wire/ipv4
 import { parseMac } from '../../src/net/wire/ethernet.js';
 
 import { BOARD_APPS as APPS, type BoardApp as AppName, type BoardOptions } from './board.js';
+import { parseImpairSpec, type MacImpairments } from './impaired-mac.js';
 
 /** Where `xstcp board` runs the board: Node, our XS host, or Moddable's simulator. */
 export const ENGINES = ['node', 'xs', 'moddable', 'qemu'] as const;
@@ -28,6 +29,10 @@ export interface BoardArgs {
   engine: Engine;
   xsbug?: string;
   memory: boolean;
+  /** --impair: seeded loss, duplication and reordering of the board's frames, both directions (Node engine). */
+  impair?: { seed: number; link: MacImpairments };
+  /** --retries: TCP_DEF_RETRIES (with --impair at high loss rates). */
+  retries?: number;
 }
 
 /** The board's settings that `xstcp board` flags give, as startBoard takes them (every engine). */
@@ -56,7 +61,8 @@ export const USAGE = `usage:
   xstcp board --tap NAME --ip A.B.C.D/N [--gateway A.B.C.D] [--mac 02:00:00:00:00:02]
               [--app http,echo,discard,chargen,ecma419-echo] [--sockets N] [--msl SECONDS]
               [--reuse-time-wait on|off] [--trace] [--pcap FILE] [--engine node|xs|moddable|qemu]
-              [--xsbug HOST[:PORT]] [--memory]
+              [--xsbug HOST[:PORT]] [--memory] [--retries N]
+              [--impair loss=P,duplicate=P,reorder=P,delay=MS,seed=N]
   xstcp demo [--sim] [--once] [--pcap FILE]
   xstcp help`;
 
@@ -93,7 +99,7 @@ function parseIntArg(name: string, value: string, min: number, max: number): num
 }
 
 function parseBoard(argv: string[]): ParseResult {
-  const known = new Set(['tap', 'ip', 'gateway', 'mac', 'app', 'sockets', 'msl', 'reuse-time-wait', 'trace', 'pcap', 'engine', 'xsbug', 'memory']);
+  const known = new Set(['tap', 'ip', 'gateway', 'mac', 'app', 'sockets', 'msl', 'reuse-time-wait', 'trace', 'pcap', 'engine', 'xsbug', 'memory', 'impair', 'retries']);
   const { flags, error } = readFlags(argv, known, new Set(['trace', 'memory']));
   if (error) return fail(error);
   const tap = flags.get('tap');
@@ -164,6 +170,19 @@ function parseBoard(argv: string[]): ParseResult {
   if (xsbug !== undefined) {
     if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(xsbug)) return fail(`--xsbug must be HOST or HOST:PORT, got '${xsbug}'`);
     args.xsbug = xsbug.includes(':') ? xsbug : `${xsbug}:5002`;
+  }
+  const impair = flags.get('impair');
+  if (impair !== undefined) {
+    const parsed = parseImpairSpec(impair);
+    if (typeof parsed === 'string') return fail(`--impair: ${parsed}`);
+    if (args.engine !== 'node') return fail('--impair works with --engine node only');
+    args.impair = parsed;
+  }
+  const retries = flags.get('retries');
+  if (retries !== undefined) {
+    const n = parseIntArg('retries', retries, 1, 255);
+    if (typeof n === 'string') return fail(n);
+    args.retries = n;
   }
   return { ok: true, args };
 }

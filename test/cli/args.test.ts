@@ -18,6 +18,12 @@ describe('xstcp board arguments', () => {
     expect(r).toMatchObject({ ok: true, args: { apps: ['http'], trace: false, engine: 'node' } });
   });
 
+  it('parses --impair and --retries (seeded loss, duplication and reordering both ways)', () => {
+    expect(board('--impair', 'loss=0.1,duplicate=0.05,reorder=0.2,delay=3,seed=7', '--retries', '20')).toMatchObject({
+      ok: true, args: { impair: { seed: 7, link: { loss: 0.1, duplicate: 0.05, reorder: 0.2, reorderDelayMs: 3 } }, retries: 20 },
+    });
+  });
+
   it.each(['node', 'xs', 'moddable'])('accepts --engine %s', (engine) => {
     expect(board('--engine', engine)).toMatchObject({ ok: true, args: { engine } });
   });
@@ -40,6 +46,11 @@ describe('xstcp board arguments', () => {
     [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--trace=yes'], /takes no value/],
     [['board', '--tap', 'tap0', '--tap', 'tap1', '--ip', '198.18.0.2/24'], /given twice/],
     [['board', '--tap'], /needs a value/],
+    [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--impair', 'loss=1.5'], /--impair: loss must be a probability/],
+    [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--impair', 'jitter=3'], /--impair: unknown key 'jitter'/],
+    [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--impair', 'loss'], /--impair: 'loss' is not KEY=NUMBER/],
+    [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--engine', 'xs', '--impair', 'loss=0.1'], /--impair works with --engine node only/],
+    [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--retries', '0'], /--retries must be between 1 and 255/],
     [['board', 'stray'], /unexpected argument/],
     [['fly'], /unknown command 'fly'/],
     [[], /a command is required/],

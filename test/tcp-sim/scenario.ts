@@ -7,6 +7,7 @@
 import { SimLan } from '../../hosts/sim/lan.js';
 import { VirtualClock } from '../../hosts/sim/virtual-clock.js';
 import type { Impairments } from '../../hosts/sim/impairments.js';
+import type { MacDriver } from '../../src/host/mac.js';
 import { SeededRandom } from '../../src/host/random.js';
 import { Stack } from '../../src/stack.js';
 import type { TcpConfig } from '../../src/net/tcp/config.js';
@@ -36,6 +37,8 @@ export interface Scenario {
   /** The server listens again from TCP_EVENT_CLOSED / TCP_EVENT_ABORT (as µTasker servers do). */
   serverRelistens: boolean;
   tcp?: Partial<TcpConfig>;
+  /** Wraps each board's MAC (board 1 = client, 2 = server), e.g. in an ImpairedMac. */
+  wrapMac?: (mac: MacDriver, board: number, clock: VirtualClock) => MacDriver;
 }
 
 /** Receives trace lines (frames, state changes, events) when given to runScenario. */
@@ -77,9 +80,11 @@ export interface Outcome {
 const RUN_LIMIT_MS = 4 * 60 * 60 * 1000;
 const STEP_MS = 50;
 
-function board(lan: SimLan, clock: VirtualClock, seed: number, n: number, link: Impairments, tcp: Partial<TcpConfig>): Stack {
+function board(lan: SimLan, clock: VirtualClock, sc: Scenario, n: number, link: Impairments, tcp: Partial<TcpConfig>): Stack {
+  const seed = sc.seed;
+  const port = lan.attach({ macAddress: mac(`02:00:00:00:00:0${n}`), name: n === 1 ? 'client' : 'server', egress: link });
   return new Stack({
-    mac: lan.attach({ macAddress: mac(`02:00:00:00:00:0${n}`), name: n === 1 ? 'client' : 'server', egress: link }),
+    mac: sc.wrapMac === undefined ? port : sc.wrapMac(port, n, clock),
     clock,
     random: new SeededRandom((seed * 7919 + n) >>> 0),
     address: ip(`198.18.0.${n}`),
@@ -118,8 +123,8 @@ export function runScenario(sc: Scenario, trace?: TraceSink): Outcome {
   const clock = new VirtualClock(0);
   const lan = new SimLan({ clock, seed: sc.seed });
   const tcp: Partial<TcpConfig> = { mslMs: MSL_MS, finWait2TimeoutMs: MSL_MS, ...sc.tcp };
-  const clientStack = board(lan, clock, sc.seed, 1, sc.clientLink, tcp);
-  const serverStack = board(lan, clock, sc.seed, 2, sc.serverLink, tcp);
+  const clientStack = board(lan, clock, sc, 1, sc.clientLink, tcp);
+  const serverStack = board(lan, clock, sc, 2, sc.serverLink, tcp);
   const checkers = [clientStack, serverStack].map((st, i) => {
     const c = new EventChecker(i === 0 ? 'client' : 'server', (socket) => st.tcp.socketTable().find((r) => r.socket === socket)?.bytesOut ?? 0);
     const who = i === 0 ? 'client' : 'server';
@@ -183,7 +188,8 @@ export function runScenario(sc: Scenario, trace?: TraceSink): Outcome {
     clock.advanceTo(next === undefined ? clock.now() + STEP_MS : Math.min(next, clock.now() + STEP_MS));
   }
 
-  const lossy = lan.stats.some((p) => p.dropped.loss + p.dropped['queue-full'] + p.dropped['rx-queue-full'] + p.corrupted > 0);
+  // A wrapped MAC may lose frames the LAN never sees.
+  const lossy = sc.wrapMac !== undefined || lan.stats.some((p) => p.dropped.loss + p.dropped['queue-full'] + p.dropped['rx-queue-full'] + p.corrupted > 0);
   const side = (name: string, e: Endpoint, st: Stack, i: number): SideOutcome => ({
     name,
     endpoint: e,

@@ -253,8 +253,14 @@ export class TcpCore {
     }
   }
 
+  /**
+   * A bare ACK carries SND.MAX, not a SND.NXT rewound for a retransmission: the peer may
+   * hold everything up to SND.MAX, and a sequence number below its RCV.NXT makes it drop
+   * the ACK unread — two ends retransmitting at once then never learn of each other's
+   * progress (docs/deviations.md).
+   */
   sendAckNow(s: TcpSocket): number {
-    return this.out.send(s, TCP_ACK, s.sndNxt);
+    return this.out.send(s, TCP_ACK, s.sndMax);
   }
 
   /** A received segment is about to be handled: ACKs and FINs wait for endInput. */

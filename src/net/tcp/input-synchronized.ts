@@ -69,7 +69,10 @@ export function inputSynchronized(core: TcpCore, s: TcpSocket, src: number, seg:
       // Old duplicates, keep-alive probes, a repeated FIN or SYN+ACK: answer with an ACK.
       core.counters.drop(DROP_TCP_OUT_OF_WINDOW);
       if (s.state === TcpState.TimeWait && seg.flags & TCP_FIN) core.restartTimeWait(s);
-      core.sendAck(s);
+      // A bare ACK is answered within the challenge-ACK budget: two ends that disagree on
+      // the sequence numbers (after injected data) would otherwise trade ACKs without end.
+      if (cfg.rfc5961 && seqLen(seg) === 0) core.challengeAck(s);
+      else core.sendAck(s);
       return;
     }
   }
@@ -147,7 +150,9 @@ function processAck(core: TcpCore, s: TcpSocket, seg: TcpSegment, handshake: boo
   const ack = seg.ack;
   if (seqGt(ack, s.sndMax)) {
     core.counters.drop(DROP_TCP_ACK_UNSENT);
-    core.sendAck(s);
+    // RFC 5961 §5.2 puts this ACK with the too-old ones: answered, but rate-limited (§7).
+    if (core.config.rfc5961) core.challengeAck(s);
+    else core.sendAck(s);
     return false;
   }
   if (core.config.rfc5961 && classifyAck(ack, s.sndUna, s.sndMax, s.maxSndWnd) === 'unacceptable') {
