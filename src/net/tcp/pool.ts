@@ -32,11 +32,12 @@ export function findListener(core: TcpCore, localPort: number): TcpSocket | unde
  * listener on the port, a socket of that port in TIME_WAIT (preferred) or FIN_WAIT_2 whose
  * old connection is not the SYN's 4-tuple is forced to CLOSED and the application is told
  * TCP_EVENT_CLOSED (old peer, port 0). If the application listens again from that
- * callback, the socket takes the SYN; otherwise there is still no listener.
+ * callback, the socket takes the SYN; otherwise there is still no listener. `finWait2`
+ * false leaves FIN_WAIT_2 sockets alone (for clients that can wait: syn-overload.ts).
  */
-export function reuseForSyn(core: TcpCore, peer: number, peerPort: number, localPort: number): TcpSocket | undefined {
+export function reuseForSyn(core: TcpCore, peer: number, peerPort: number, localPort: number, finWait2 = true): TcpSocket | undefined {
   if (!core.config.reuseTimeWaitSockets || !core.config.reuseTimeWaitOnSyn) return undefined;
-  const s = pickReusable(core, peer, peerPort, localPort);
+  const s = pickReusable(core, peer, peerPort, localPort, finWait2);
   if (s === undefined) return undefined;
   core.counters.inc(CNT_TCP_REUSED_SOCKETS);
   core.endConnection(s, TcpState.Closed);
@@ -44,12 +45,12 @@ export function reuseForSyn(core: TcpCore, peer: number, peerPort: number, local
   return s.state === TcpState.Listen && s.localPort === localPort ? s : undefined;
 }
 
-function pickReusable(core: TcpCore, peer: number, peerPort: number, localPort: number): TcpSocket | undefined {
+function pickReusable(core: TcpCore, peer: number, peerPort: number, localPort: number, takeFinWait2: boolean): TcpSocket | undefined {
   let finWait2: TcpSocket | undefined;
   for (const s of core.sockets) {
     if (s.localPort !== localPort || (s.remoteAddr === peer && s.remotePort === peerPort)) continue;
     if (s.state === TcpState.TimeWait) return s;
-    if (s.state === TcpState.FinWait2 && finWait2 === undefined) finWait2 = s;
+    if (takeFinWait2 && s.state === TcpState.FinWait2 && finWait2 === undefined) finWait2 = s;
   }
   return finWait2;
 }

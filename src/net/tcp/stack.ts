@@ -11,6 +11,7 @@ import { Counters } from '../counters.js';
 import { TCP_ACK, TCP_PSH } from '../wire/tcp.js';
 import { ensureTx, sendBuffered } from './buffered.js';
 import { resolveTcpConfig, type TcpConfig } from './config.js';
+import { stopsListening } from './syn-overload.js';
 import { CONNECTION_GONE, TcpCore, type TcpObserver, type TcpScheduler } from './core.js';
 import { tcpInput, type TcpIpInput } from './input.js';
 import { SEND_NO_ARP_ENTRY, type TcpNetwork } from './network.js';
@@ -82,6 +83,7 @@ export class TcpStack {
   releaseSocket(socket: number): number {
     return this.withSocket(socket, (s) => {
       this.core.flushData(s);
+      stopsListening(this.core, s);
       s.release();
       this.core.timersStopped();
       return socket;
@@ -100,6 +102,7 @@ export class TcpStack {
       this.core.timersStopped();
       s.setState(TcpState.Listen);
       s.localPort = localPort;
+      this.core.synBacklog.unlistened.delete(localPort);
       this.setWindow(s, maxWindow);
       return socket;
     });
@@ -129,7 +132,10 @@ export class TcpStack {
 
   /** fnTCP_close (see TcpCore.close): the socket, or SOCKET_STATE_INVALID when not connected. */
   close(socket: number): number {
-    return this.withSocket(socket, (s) => (this.core.close(s) ? socket : TcpError.SocketStateInvalid));
+    return this.withSocket(socket, (s) => {
+      stopsListening(this.core, s);
+      return this.core.close(s) ? socket : TcpError.SocketStateInvalid;
+    });
   }
 
   /**

@@ -18,6 +18,11 @@ export class SynBacklog {
    * that proved its address, not to the next (perhaps spoofed) SYN.
    */
   pressureUntil = 0;
+  /**
+   * Ports whose application stopped listening (closed or released its last LISTEN socket):
+   * connections still open there no longer make the port one that is served.
+   */
+  readonly unlistened = new Set<number>();
   /** Entries in use, oldest first: [0, length). */
   length = 0;
   readonly peer: Uint32Array;

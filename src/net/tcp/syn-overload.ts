@@ -44,13 +44,24 @@ export function unmatchedForListener(core: TcpCore, src: number, seg: TcpSegment
 /**
  * A socket that listened on `port` and is now busy with a connection; undefined when the
  * port is not served. TIME_WAIT does not count: its application had TCP_EVENT_CLOSED and
- * did not listen again.
+ * did not listen again; nor does a port whose application closed its last listener.
  */
 export function busyListener(core: TcpCore, port: number): TcpSocket | undefined {
+  if (core.synBacklog.unlistened.has(port)) return undefined;
   for (const s of core.sockets) {
     if (s.passiveOpen && s.state > TcpState.Listen && s.state !== TcpState.TimeWait && s.localPort === port) return s;
   }
   return undefined;
+}
+
+/**
+ * The application takes socket `s` out of LISTEN (fnTCP_close, fnReleaseTCP_Socket): when
+ * it was the port's last listening socket, the port is no longer served.
+ */
+export function stopsListening(core: TcpCore, s: TcpSocket): void {
+  if (s.state !== TcpState.Listen) return;
+  for (const o of core.sockets) if (o !== s && o.state === TcpState.Listen && o.localPort === s.localPort) return;
+  core.synBacklog.unlistened.add(s.localPort);
 }
 
 /** True while SYNs get cookies even with a listener free (see SynBacklog.pressureUntil). */
@@ -106,9 +117,13 @@ function cookieAck(core: TcpCore, src: number, seg: TcpSegment): boolean {
   return true;
 }
 
-/** A socket for a client with a valid cookie: a listener, else a reusable TIME_WAIT one, else a stale half-open one. */
+/**
+ * A socket for a client with a valid cookie: a listener, else a reusable TIME_WAIT one, else
+ * a stale half-open one. Not a FIN_WAIT_2 one: its peer's FIN is on the way, and this client
+ * can wait for the socket to listen again.
+ */
 function freeSocket(core: TcpCore, peer: number, peerPort: number, localPort: number): TcpSocket | undefined {
-  return findListener(core, localPort) ?? reuseForSyn(core, peer, peerPort, localPort) ?? recycleHalfOpen(core, localPort);
+  return findListener(core, localPort) ?? reuseForSyn(core, peer, peerPort, localPort, false) ?? recycleHalfOpen(core, localPort);
 }
 
 /**
