@@ -39,10 +39,15 @@ const E_ARP_TIMER = 1;
 /** µTasker's message header length. */
 const HEADER_LEN = 5;
 
-/** `icmp.in-type-<n>` ids, registered the first time each type arrives (ICMP errors are rare). */
-const icmpTypeCounters: number[] = [];
+/**
+ * `icmp.in-type-<n>` for the ICMP errors a host meets (unreachable, source quench,
+ * redirect, time exceeded, parameter problem), `icmp.in-type-other` for the rest. All
+ * registered at load: Moddable freezes a module's objects after preloading it.
+ */
+const ICMP_TYPE_COUNTERS: readonly number[] = Array.from({ length: 13 }, (_, type) => counterId(`icmp.in-type-${type}`));
+const ICMP_TYPE_OTHER = counterId('icmp.in-type-other');
 function icmpTypeCounter(type: number): number {
-  return icmpTypeCounters[type] ?? (icmpTypeCounters[type] = counterId(`icmp.in-type-${type}`));
+  return type < ICMP_TYPE_COUNTERS.length ? ICMP_TYPE_COUNTERS[type] : ICMP_TYPE_OTHER;
 }
 
 export interface InterfaceAddress {
