@@ -14,7 +14,11 @@ const idsByName = new Map<string, number>();
 /** For a drop counter, the id of its layer's `<layer>.drops` total; -1 for others. */
 const totalOf: number[] = [];
 
-/** The id of the counter `name`, registered on first use. Call at module load, not per event. */
+/**
+ * The id of the counter `name`, registered on first use. Call at module load, never per
+ * event; on Moddable, registering after the modules were preloaded fails (the table is
+ * frozen), so every name the stack counts is registered at load.
+ */
 export function counterId(name: string): number {
   let id = idsByName.get(name);
   if (id === undefined) {

@@ -17,7 +17,7 @@ import {
 import { ARP_PACKET_LEN, ARP_REPLY, ARP_REQUEST, emitArp, parseArp, type ArpPacket } from './wire/arp.js';
 import {
   IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP,
-  Ipv4Input, isFragment, readIpv4, writeIpv4Header,
+  Ipv4Input, emitIpv4Header, isFragment, readIpv4, type Ipv4Header,
 } from './wire/ipv4.js';
 import { ICMP_ECHO_REPLY, ICMP_ECHO_REQUEST, emitIcmpEcho, parseIcmp } from './wire/icmp.js';
 import { ArpCache, ARP_DEFAULTS, type ArpConfig, type ArpOwner } from './arp-cache.js';
@@ -39,10 +39,15 @@ const E_ARP_TIMER = 1;
 /** µTasker's message header length. */
 const HEADER_LEN = 5;
 
-/** `icmp.in-type-<n>` ids, registered the first time each type arrives (ICMP errors are rare). */
-const icmpTypeCounters: number[] = [];
+/**
+ * `icmp.in-type-<n>` for the ICMP errors a host meets (unreachable, source quench,
+ * redirect, time exceeded, parameter problem), `icmp.in-type-other` for the rest. All
+ * registered at load: Moddable freezes a module's objects after preloading it.
+ */
+const ICMP_TYPE_COUNTERS: readonly number[] = Array.from({ length: 13 }, (_, type) => counterId(`icmp.in-type-${type}`));
+const ICMP_TYPE_OTHER = counterId('icmp.in-type-other');
 function icmpTypeCounter(type: number): number {
-  return icmpTypeCounters[type] ?? (icmpTypeCounters[type] = counterId(`icmp.in-type-${type}`));
+  return type < ICMP_TYPE_COUNTERS.length ? ICMP_TYPE_COUNTERS[type] : ICMP_TYPE_OTHER;
 }
 
 export interface InterfaceAddress {
@@ -89,6 +94,8 @@ export class NetInterface implements Ipv4Sender {
   readonly txFrame = new Uint8Array(MAX_FRAME_LEN);
   private readonly arpFrame = new Uint8Array(MIN_FRAME_LEN);
   private readonly taskMessage = new Uint8Array(256);
+  /** Every sent datagram's header is described in this one object. */
+  private readonly txHeader: Ipv4Header = { src: 0, dst: 0, protocol: 0, ttl: 0, tos: 0, ident: 0, dontFragment: false };
   /** Every received datagram's header is read into this one record. */
   private readonly rxIpv4 = new Ipv4Input();
   /** The last view handed to the driver per transmit buffer: same length, same view. */
@@ -167,7 +174,14 @@ export class NetInterface implements Ipv4Sender {
     const frame = this.txFrame;
     emitEthernetHeader(mac, this.mac.macAddress, ETHERTYPE_IPV4, frame, 0);
     this.ident = (this.ident + 1) & 0xffff;
-    writeIpv4Header(frame, ETHERNET_HEADER_LEN, this.address.address, dst, protocol, ttl, tos, this.ident, false, payloadLength);
+    const h = this.txHeader;
+    h.src = this.address.address;
+    h.dst = dst;
+    h.protocol = protocol;
+    h.ttl = ttl;
+    h.tos = tos;
+    h.ident = this.ident;
+    emitIpv4Header(h, payloadLength, frame, ETHERNET_HEADER_LEN);
     const length = this.transmit(frame, IPV4_PAYLOAD_OFFSET + payloadLength);
     if (length > 0) this.counters.inc(CNT_IPV4_OUT_PACKETS);
     return length;

@@ -23,13 +23,16 @@ export interface TcpIpInput {
   payloadEnd: number;
 }
 
-/** The segment every input is read into; a nested input (a listener's doing) gets its own. */
-const shared = new TcpSegmentInput();
+/**
+ * The segment every input is read into; a nested input (a listener's doing) gets its own.
+ * Made on first use: Moddable freezes objects made while preloading a module.
+ */
+let shared: TcpSegmentInput | undefined;
 let sharedInUse = false;
 
 /** One received segment, processed whole before anything it makes due is sent (output after input). */
 export function tcpInput(core: TcpCore, ip: TcpIpInput): void {
-  const seg = sharedInUse ? new TcpSegmentInput() : shared;
+  const seg = sharedInUse ? new TcpSegmentInput() : (shared ??= new TcpSegmentInput());
   sharedInUse = true;
   core.beginInput();
   try {

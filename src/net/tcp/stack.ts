@@ -60,7 +60,14 @@ export class TcpStack {
 
   /** A received IPv4 datagram with protocol 6 addressed to us (checksum not yet verified). */
   input(ip: TcpIpInput): void {
-    this.guard(() => tcpInput(this.core, ip), undefined);
+    // guard() written out: a closure per segment is an allocation on XS.
+    try {
+      tcpInput(this.core, ip);
+    } catch (e) {
+      this.internalError(e);
+    } finally {
+      this.core.syncTimer();
+    }
   }
 
   // ---- sockets -------------------------------------------------------------------------
@@ -297,12 +304,17 @@ export class TcpStack {
     try {
       return fn();
     } catch (e) {
-      this.counters.inc(CNT_TCP_INTERNAL_ERRORS);
-      this.core.log('error', `tcp: internal error: ${String(e)}`);
+      this.internalError(e);
       return fallback;
     } finally {
       this.core.syncTimer();
     }
+  }
+
+  /** An unexpected exception: counted and logged, never passed on. */
+  private internalError(e: unknown): void {
+    this.counters.inc(CNT_TCP_INTERNAL_ERRORS);
+    this.core.log('error', `tcp: internal error: ${String(e)}`);
   }
 
   private setWindow(s: TcpSocket, maxWindow: number): void {

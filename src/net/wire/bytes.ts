@@ -66,5 +66,8 @@ export function softwareCopyBytes(dst: Uint8Array, dstOffset: number, src: Uint8
 export function placeBytes(src: Uint8Array, buf: Uint8Array, offset: number): void {
   if (src.length === 0) return;
   if (src.buffer === buf.buffer && src.byteOffset === buf.byteOffset + offset) return;
-  copyBytes(buf, offset, src, 0, src.length);
+  // No copyBytes frame in between: this runs at the bottom of the deepest call chain
+  // (a listener sending from its callback), which Moddable's XS stack must hold.
+  if (copyAccelerator !== undefined) copyAccelerator(buf, offset, src, 0, src.length);
+  else buf.set(src, offset);
 }

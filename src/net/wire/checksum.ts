@@ -66,6 +66,11 @@ export function setCopyChecksumAccelerator(fn: CopyChecksumAccelerator | undefin
   copyChecksumAccelerator = fn;
 }
 
+/** True when a native copy-and-sum is installed (then `copyAndSum` is one pass). */
+export function hasCopyChecksumAccelerator(): boolean {
+  return copyChecksumAccelerator !== undefined;
+}
+
 /**
  * Copies src[srcStart..srcEnd) to dst[dstOffset...] and returns the sum of the copied
  * bytes (as words from the first one) plus `initial`: one pass over the payload where a

@@ -141,28 +141,21 @@ export function isFragment(p: Pick<Ipv4Packet, 'moreFragments' | 'fragmentOffset
 
 /**
  * Writes a 20-byte header (no options) for a payload of `payloadLength` bytes, checksum
- * filled; returns 20. The payload itself is the caller's to place after it.
+ * filled; returns 20. The payload itself is the caller's to place after it. The send
+ * path passes one reused header object, so a send allocates nothing.
  */
 export function emitIpv4Header(h: Ipv4Header, payloadLength: number, buf: Uint8Array, offset: number): number {
-  return writeIpv4Header(buf, offset, h.src, h.dst, h.protocol, h.ttl, h.tos, h.ident, h.dontFragment === true, payloadLength);
-}
-
-/** `emitIpv4Header` with the fields as arguments: the send path builds no header object. */
-export function writeIpv4Header(
-  buf: Uint8Array, offset: number, src: number, dst: number, protocol: number, ttl: number, tos: number, ident: number,
-  dontFragment: boolean, payloadLength: number,
-): number {
   buf[offset] = 0x45;
-  buf[offset + 1] = tos;
+  buf[offset + 1] = h.tos;
   writeU16(buf, offset + 2, IPV4_HEADER_LEN + payloadLength);
-  writeU16(buf, offset + 4, ident);
-  writeU16(buf, offset + 6, dontFragment ? FLAG_DONT_FRAGMENT : 0);
-  buf[offset + 8] = ttl;
-  buf[offset + 9] = protocol;
+  writeU16(buf, offset + 4, h.ident);
+  writeU16(buf, offset + 6, h.dontFragment === true ? FLAG_DONT_FRAGMENT : 0);
+  buf[offset + 8] = h.ttl;
+  buf[offset + 9] = h.protocol;
   buf[offset + 10] = 0;
   buf[offset + 11] = 0;
-  writeIpv4(src, buf, offset + 12);
-  writeIpv4(dst, buf, offset + 16);
+  writeIpv4(h.src, buf, offset + 12);
+  writeIpv4(h.dst, buf, offset + 16);
   writeU16(buf, offset + 10, internetChecksum(buf, offset, offset + IPV4_HEADER_LEN));
   return IPV4_HEADER_LEN;
 }

@@ -1,6 +1,6 @@
 /** TCP header (RFC 9293) with its options. */
-import { readU16, readU32, writeU16, writeU32 } from './bytes.js';
-import { copyAndSum, onesComplementSum, pseudoHeaderSum } from './checksum.js';
+import { placeBytes, readU16, readU32, writeU16, writeU32 } from './bytes.js';
+import { copyAndSum, hasCopyChecksumAccelerator, onesComplementSum, pseudoHeaderSum } from './checksum.js';
 import { IPPROTO_TCP } from './ipv4.js';
 import {
   DROP_TCP_BAD_CHECKSUM, DROP_TCP_BAD_HEADER_LENGTH, DROP_TCP_BAD_OPTION, DROP_TCP_TRUNCATED, dropReasonName, type TcpDropReason,
@@ -163,14 +163,17 @@ export function emitTcp(seg: TcpSegmentFields, payload: Uint8Array, src: number,
   writeU16(buf, offset + 16, 0);
   writeU16(buf, offset + 18, seg.urgent);
   const length = headerLength + payload.length;
-  const pseudo = pseudoHeaderSum(src, dst, IPPROTO_TCP, length);
-  let sum: number;
-  if (payload.length > 0 && !(payload.buffer === buf.buffer && payload.byteOffset === buf.byteOffset + offset + headerLength)) {
-    // One pass copies and sums the payload; the header length is a multiple of 4, so the
-    // payload's words line up with the segment's and the two sums add.
-    sum = onesComplementSum(buf, offset, offset + headerLength, copyAndSum(buf, offset + headerLength, payload, 0, payload.length, pseudo));
+  // No locals beyond the original two: emitTcp sits at the bottom of the deepest call
+  // chain, which Moddable's XS stack (creation.stack) must hold.
+  let sum = pseudoHeaderSum(src, dst, IPPROTO_TCP, length);
+  if (hasCopyChecksumAccelerator() && payload.length > 0
+    && !(payload.buffer === buf.buffer && payload.byteOffset === buf.byteOffset + offset + headerLength)) {
+    // One native pass copies and sums the payload; the header length is a multiple of 4,
+    // so the payload's words line up with the segment's and the two sums add.
+    sum = onesComplementSum(buf, offset, offset + headerLength, copyAndSum(buf, offset + headerLength, payload, 0, payload.length, sum));
   } else {
-    sum = onesComplementSum(buf, offset, offset + length, pseudo);
+    placeBytes(payload, buf, offset + headerLength);
+    sum = onesComplementSum(buf, offset, offset + length, sum);
   }
   writeU16(buf, offset + 16, ~sum & 0xffff);
   return length;
