@@ -28,6 +28,7 @@ export function tcpInput(core: TcpCore, ip: TcpIpInput): void {
   }
 }
 
+/** Parses, finds the socket and hands the segment to its state's handler. */
 function dispatch(core: TcpCore, ip: TcpIpInput): void {
   core.counters.inc('tcp.in.segments');
   const seg = parseTcp(ip.payload, ip.src, ip.dst, true);
