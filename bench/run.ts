@@ -17,6 +17,7 @@ import { runXsBenchmarks } from './xs.js';
 import { measureXsHotPath, xsHotPathTable } from './xs-hotpath.js';
 import { FULL_SIZES, QUICK_SIZES, runTapBenchmarks, tapTable } from './tap.js';
 import { runFirmwareBenchmarks } from './firmware.js';
+import { callgrindTable, measureCallgrind } from './callgrind.js';
 
 const PAYLOAD = 1460;
 const ITER = 20_000;
@@ -78,6 +79,9 @@ const tap = await runTapBenchmarks(settings.quick ? QUICK_SIZES : FULL_SIZES);
 tables.push(typeof tap === 'string' ? [`(${tap})`] : tapTable(tap));
 // The firmware figures take minutes of emulation (instruction counts over two transfer sizes).
 tables.push(settings.quick ? ['(firmware benchmarks: only without --quick)'] : await runFirmwareBenchmarks());
+// Instructions per segment on the XS host: two callgrind runs of a few minutes each.
+const callgrind = settings.quick ? 'only without --quick' : measureCallgrind();
+tables.push(callgrindTable(callgrind));
 process.stdout.write(`${tables.map((t) => t.join('\n')).join('\n\n')}\n`);
 const results = {
   date: new Date().toISOString(),
@@ -86,6 +90,7 @@ const results = {
   rows: recorded,
   tap: typeof tap === 'string' ? { skipped: tap } : tap,
   xsHotPath: typeof xsHotPath === 'string' ? { skipped: xsHotPath } : xsHotPath,
+  xsCallgrind: typeof callgrind === 'string' ? { skipped: callgrind } : callgrind,
 };
 // A --quick run (CI) leaves the committed full results alone.
 const file = settings.quick ? 'build/bench/results-quick.json' : 'bench/results.json';

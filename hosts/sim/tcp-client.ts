@@ -43,9 +43,11 @@ export function bytesSource(bytes: Uint8Array): ByteSource {
 }
 
 export const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
+/** Spread arguments take one XS stack slot each: small chunks keep the simulation within a board's stack. */
+const TEXT_CHUNK = 64;
 export const text = (b: Uint8Array): string => {
   let s = '';
-  for (let i = 0; i < b.length; i += 4096) s += String.fromCharCode(...b.subarray(i, i + 4096));
+  for (let i = 0; i < b.length; i += TEXT_CHUNK) s += String.fromCharCode(...b.subarray(i, i + TEXT_CHUNK));
   return s;
 };
 

@@ -58,26 +58,42 @@ export function chargenByte(position: number): number {
   return FIRST_PRINTABLE + ((line + column) % CHARGEN_CHARACTERS);
 }
 
-/** Writes pattern bytes [position, position + n) into `out` at `at`. */
+/**
+ * The printable ring twice over (95 + 71 characters): any line, from any column, is one
+ * block copy out of it.
+ */
+let ringTable: Uint8Array | undefined;
+
+function ring(): Uint8Array {
+  if (ringTable === undefined) {
+    ringTable = new Uint8Array(CHARGEN_CHARACTERS + CHARGEN_LINE_CHARS - 1);
+    for (let i = 0; i < ringTable.length; i++) ringTable[i] = FIRST_PRINTABLE + (i % CHARGEN_CHARACTERS);
+  }
+  return ringTable;
+}
+
+/** Writes pattern bytes [position, position + n) into `out` at `at`: a block copy per line. */
 export function fillChargen(position: number, out: Uint8Array, at: number, n: number): void {
-  const line = Math.floor(position / CHARGEN_LINE_BYTES);
+  const table = ring();
+  let line = Math.floor(position / CHARGEN_LINE_BYTES);
   let column = position - line * CHARGEN_LINE_BYTES;
-  // The character at a column is (line + column) mod 95 from the first printable one.
-  let char = (line + Math.min(column, CHARGEN_LINE_CHARS)) % CHARGEN_CHARACTERS;
+  let i = at;
   const end = at + n;
-  for (let i = at; i < end; i++) {
+  while (i < end) {
     if (column < CHARGEN_LINE_CHARS) {
-      out[i] = FIRST_PRINTABLE + char;
-      char = char === CHARGEN_CHARACTERS - 1 ? 0 : char + 1;
-      column++;
+      // Line L's column c is character (L + c) mod 95 from the first printable one.
+      const k = Math.min(CHARGEN_LINE_CHARS - column, end - i);
+      const from = (line % CHARGEN_CHARACTERS) + column;
+      out.set(table.subarray(from, from + k), i);
+      i += k;
+      column += k;
     } else if (column === CHARGEN_LINE_CHARS) {
-      out[i] = CR;
+      out[i++] = CR;
       column++;
     } else {
-      out[i] = LF;
+      out[i++] = LF;
       column = 0;
-      // Next line starts one further than this one did: this line's start + 1 = char − 71.
-      char = (char + CHARGEN_CHARACTERS - CHARGEN_LINE_CHARS + 1) % CHARGEN_CHARACTERS;
+      line++;
     }
   }
 }

@@ -17,16 +17,35 @@ export interface ResponseBody {
 /** Byte i of the `/bytes/N` body. */
 export const PATTERN_MODULUS = 251;
 
+/**
+ * The pattern from phase 0 on, long enough that any phase plus a full segment is one
+ * block copy (TypedArray.set), not an interpreted loop per byte. Made on first use.
+ */
+const PATTERN_PERIODS = 8;
+let patternTable: Uint8Array | undefined;
+
+function pattern(): Uint8Array {
+  if (patternTable === undefined) {
+    patternTable = new Uint8Array(PATTERN_MODULUS * PATTERN_PERIODS);
+    for (let i = 0; i < patternTable.length; i++) patternTable[i] = i % PATTERN_MODULUS;
+  }
+  return patternTable;
+}
+
 /** `length` bytes where byte i is i % 251 (251 is prime, so block boundaries never line up with it). */
 export function patternBody(length: number): ResponseBody {
   return {
     length,
     copy(offset, out, at, n) {
-      let v = offset % PATTERN_MODULUS;
-      const end = at + n;
-      for (let i = at; i < end; i++) {
-        out[i] = v;
-        v = v === PATTERN_MODULUS - 1 ? 0 : v + 1;
+      const table = pattern();
+      let phase = offset % PATTERN_MODULUS;
+      let done = 0;
+      // Each pass copies what the table holds from `phase` on; a segment takes one or two.
+      while (done < n) {
+        const k = Math.min(n - done, table.length - phase);
+        out.set(table.subarray(phase, phase + k), at + done);
+        done += k;
+        phase = (phase + k) % PATTERN_MODULUS;
       }
     },
   };

@@ -127,8 +127,7 @@ export class TcpCore {
   /** Reports every state change and every listener event to `observer` (undefined stops it). */
   setObserver(observer: TcpObserver | undefined): void {
     this.observer = observer;
-    const onChange = observer ? (s: TcpSocket, from: TcpState, to: TcpState) => observer.stateChanged(s.index, from, to) : undefined;
-    for (const s of this.sockets) s.onStateChange = onChange;
+    for (const s of this.sockets) s.observer = observer;
   }
 
   private newRto(): RtoEstimator {

@@ -7,8 +7,10 @@ import type { ReassemblyQueue } from './reassembly.js';
 import type { BufferedTx } from './buffered.js';
 import { TcpState, type TcpListener } from './types.js';
 
-/** Told of every state change of a socket (the board's trace, tests). */
-export type StateObserver = (s: TcpSocket, from: TcpState, to: TcpState) => void;
+/** Told of every state change of a socket (the board's trace, tests): TcpObserver's part. */
+export interface StateObserver {
+  stateChanged(socket: number, from: TcpState, to: TcpState): void;
+}
 
 export class TcpSocket {
   // The fields every segment reads come first (XS looks properties up in order).
@@ -31,7 +33,7 @@ export class TcpSocket {
   tx: BufferedTx | undefined = undefined;
   readonly index: number;
   /** Set by the stack when someone watches state changes. */
-  onStateChange: StateObserver | undefined = undefined;
+  observer: StateObserver | undefined = undefined;
 
   /**
    * The one place a socket changes state (docs/tcp-states.md lists who calls it for
@@ -41,7 +43,8 @@ export class TcpSocket {
     const from = this.state;
     if (from === to) return;
     this.state = to;
-    this.onStateChange?.(this, from, to);
+    // Called directly (no adapter closure): state changes happen deep in the receive path.
+    this.observer?.stateChanged(this.index, from, to);
   }
 
   /**

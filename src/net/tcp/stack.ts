@@ -60,7 +60,8 @@ export class TcpStack {
 
   /** A received IPv4 datagram with protocol 6 addressed to us (checksum not yet verified). */
   input(ip: TcpIpInput): void {
-    // guard() written out: a closure per segment is an allocation on XS.
+    // guard() written out: the receive path is the deepest call chain on XS (a listener
+    // sends from inside it), so it spends no frames on a closure here.
     try {
       tcpInput(this.core, ip);
     } catch (e) {
@@ -139,10 +140,18 @@ export class TcpStack {
 
   /** fnTCP_close (see TcpCore.close): the socket, or SOCKET_STATE_INVALID when not connected. */
   close(socket: number): number {
-    return this.withSocket(socket, (s) => {
+    // withSocket() written out: listeners close from inside the receive path.
+    if (!isIndex(socket, this.core.sockets.length)) return TcpError.SocketNotFound;
+    try {
+      const s = this.core.sockets[socket];
       stopsListening(this.core, s);
       return this.core.close(s) ? socket : TcpError.SocketStateInvalid;
-    });
+    } catch (e) {
+      this.internalError(e);
+      return TcpError.SocketStateInvalid;
+    } finally {
+      this.core.syncTimer();
+    }
   }
 
   /**
@@ -153,19 +162,34 @@ export class TcpStack {
    * has been sent.
    */
   send(socket: number, payload: Uint8Array, flags = 0): number {
-    return this.withSocket(socket, (s) => {
+    // withSocket() written out: listeners call this from inside the receive path.
+    if (!isIndex(socket, this.core.sockets.length)) return TcpError.SocketNotFound;
+    const s = this.core.sockets[socket];
+    try {
       if (!isBytes(payload) || !isU8(flags)) return TcpError.SocketStateInvalid;
       if (s.state !== TcpState.Established && s.state !== TcpState.CloseWait) return TcpError.SocketStateInvalid;
       if (payload.length > this.core.out.maxPayload()) return 0;
       return this.sendSimple(s, payload, flags);
-    });
+    } catch (e) {
+      this.internalError(e);
+      return TcpError.SocketStateInvalid;
+    } finally {
+      this.core.syncTimer();
+    }
   }
 
   /** fnSendBufTCP (TCP_BUF_* commands); 0 for an invalid socket or argument. */
   sendBuffered(socket: number, data: Uint8Array | null, length: number, command: number): number {
     if (!isIndex(socket, this.core.sockets.length) || !isU16(length) || !isU16(command)) return 0;
     if (data !== null && !isBytes(data)) return 0;
-    return this.guard(() => sendBuffered(this.core, this.core.sockets[socket], data, length, command), 0);
+    try {
+      return sendBuffered(this.core, this.core.sockets[socket], data, length, command);
+    } catch (e) {
+      this.internalError(e);
+      return 0;
+    } finally {
+      this.core.syncTimer();
+    }
   }
 
   /** fnDefineTCPBufferSize: the buffer size that applies (0 for an invalid socket). */
