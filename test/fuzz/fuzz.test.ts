@@ -20,8 +20,9 @@ describe('fuzzing the frame input path (fixed seed)', () => {
     const c = corpus();
     const types = new Set(c.toServer.map((f) => (f[12] << 8) | f[13]));
     expect(types).toEqual(new Set([0x0800, 0x0806]));
-    expect(c.toServer.length).toBeGreaterThan(15);
-    expect(c.toClient.length).toBeGreaterThan(12);
+    // Handshake, request, response, close: delayed and coalesced ACKs leave about 15 each way.
+    expect(c.toServer.length).toBeGreaterThan(10);
+    expect(c.toClient.length).toBeGreaterThan(10);
   });
 
   it('one interface receiving mutated frames: nothing throws, every invariant holds after every frame', () => {
