@@ -2,6 +2,10 @@
  * The ARP table with µTasker's sizes and timings (docs/deviations.md, interface layer). Pure bookkeeping: time comes
  * in as `now` (ms); the caller sends the requests and delivers the results this returns.
  */
+import { macEquals } from './wire/ethernet.js';
+
+/** What `learn` returns when nobody was waiting (the receive path builds no array per frame). */
+const NOBODY: ArpOwner[] = [];
 
 /** Who asked for a resolution and must hear its result (µTasker: owner task and socket). */
 export interface ArpOwner {
@@ -111,14 +115,20 @@ export class ArpCache {
   /**
    * Records that `ip` is at `mac` (from an ARP packet or a received IPv4 frame). Adds an
    * entry only when `create` is set (µTasker learns senders in our subnet; foreign ARP
-   * chatter is ignored). Returns the owners waiting for this address, now resolved.
+   * chatter is ignored). Without `move` (an IPv4 frame, whose source address anyone on
+   * the link can forge) a resolved entry is only refreshed when the MAC is the one it
+   * has; only ARP moves an address to another MAC. Returns the owners waiting for this
+   * address, now resolved.
    */
-  learn(ip: number, mac: Uint8Array, now: number, create: boolean): ArpOwner[] {
+  learn(ip: number, mac: Uint8Array, now: number, create: boolean, move = true): ArpOwner[] {
     let e = this.find(ip);
     if (!e) {
       if (!create) return [];
       e = this.allocate(ip, now);
       if (!e) return [];
+    } else if (e.state === 'resolved' && e.mac !== undefined && !move) {
+      if (macEquals(e.mac, mac)) e.deadline = now + this.lifetimeOf(e) * this.config.periodMs;
+      return NOBODY;
     }
     const waiting = e.owners;
     e.mac = mac.slice(0, 6);

@@ -291,9 +291,11 @@ export class NetInterface implements Ipv4Sender {
     if (isFragment(ip)) return this.counters.drop(DROP_IPV4_FRAGMENT);
     this.counters.inc(CNT_IPV4_IN_PACKETS);
     // Every valid frame from our subnet refreshes its sender's ARP entry (µTasker does the
-    // same): a known sender costs a deadline update; a new or moved one is learnt.
+    // same): a known sender costs a deadline update; a new one is learnt. It does not move
+    // an entry to another MAC: a forged source address would redirect our frames for that
+    // peer (docs/deviations.md); only ARP moves it.
     if (((ip.src ^ address) & netmask) === 0 && !this.arp.refresh(ip.src, frame, MAC_LEN, this.clock.now())) {
-      this.learn(ip.src, frame.subarray(MAC_LEN, 2 * MAC_LEN), true);
+      this.learn(ip.src, frame.subarray(MAC_LEN, 2 * MAC_LEN), true, false);
     }
     if (ip.protocol === IPPROTO_ICMP) return this.handleIcmp(ip, broadcast);
     if (broadcast) return this.counters.drop(DROP_IPV4_BROADCAST_NOT_HANDLED);
@@ -349,9 +351,9 @@ export class NetInterface implements Ipv4Sender {
     }
   }
 
-  private learn(ip: number, mac: Uint8Array, create: boolean): void {
+  private learn(ip: number, mac: Uint8Array, create: boolean, move = true): void {
     if (ip === 0 || isBroadcastMac(mac)) return;
-    const resolved = this.arp.learn(ip, mac, this.clock.now(), create);
+    const resolved = this.arp.learn(ip, mac, this.clock.now(), create, move);
     for (const owner of resolved) this.notifyOwner(owner, ARP_RESOLUTION_SUCCESS);
     if (resolved.length > 0) this.counters.inc(CNT_ARP_RESOLUTIONS_SUCCEEDED);
     this.armArpTimer();

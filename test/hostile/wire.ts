@@ -6,7 +6,7 @@
 import type { SimLan } from '../../hosts/sim/lan.js';
 import { ETHERTYPE_IPV4, parseEthernet } from '../../src/net/wire/ethernet.js';
 import { IPPROTO_TCP, parseIpv4 } from '../../src/net/wire/ipv4.js';
-import { emitTcp, parseTcp } from '../../src/net/wire/tcp.js';
+import { emitTcp, parseTcp, type TcpSegment } from '../../src/net/wire/tcp.js';
 import { ipv4Frame } from '../net/helpers.js';
 
 export const ATTACKER_MAC = new Uint8Array([0x02, 0x66, 0, 0, 0, 0x66]);
@@ -31,6 +31,16 @@ export function tcpFrame(ethDst: Uint8Array, f: TcpForgery): Uint8Array {
   return ipv4Frame(ethDst, ATTACKER_MAC, { src: f.src, dst: f.dst, protocol: IPPROTO_TCP, ttl: 64, tos: 0, ident: 7 }, tcp.subarray(0, len));
 }
 
+/** The TCP segment an Ethernet frame carries (checksum not checked), if any. */
+export function tcpSegmentOf(frame: Uint8Array): TcpSegment | undefined {
+  const eth = parseEthernet(frame);
+  if (typeof eth === 'string' || eth.ethertype !== ETHERTYPE_IPV4) return undefined;
+  const ip = parseIpv4(eth.payload);
+  if (typeof ip === 'string' || ip.protocol !== IPPROTO_TCP) return undefined;
+  const seg = parseTcp(ip.payload, ip.src, ip.dst, false);
+  return typeof seg === 'string' ? undefined : seg;
+}
+
 /** What the tap has seen of one direction of a connection: the next sequence number and the last ACK and window. */
 export interface Direction {
   seen: boolean;
@@ -49,12 +59,8 @@ export function followConnection(lan: SimLan, clientMac: Uint8Array, serverPort:
   const toClient: Direction = { seen: false, port: 0, nextSeq: 0, ack: 0, window: 0 };
   const stop = lan.observe((e) => {
     if (e.kind !== 'sent') return;
-    const eth = parseEthernet(e.frame);
-    if (typeof eth === 'string' || eth.ethertype !== ETHERTYPE_IPV4) return;
-    const ip = parseIpv4(eth.payload);
-    if (typeof ip === 'string' || ip.protocol !== IPPROTO_TCP) return;
-    const seg = parseTcp(ip.payload, ip.src, ip.dst, false);
-    if (typeof seg === 'string') return;
+    const seg = tcpSegmentOf(e.frame);
+    if (seg === undefined) return;
     let d: Direction | undefined;
     const fromClient = e.from.macAddress[5] === clientMac[5];
     if (fromClient && seg.dstPort === serverPort) d = toServer;

@@ -1,5 +1,5 @@
 import { formatMac } from '../../src/net/wire/ethernet.js';
-import { ARP_REPLY, ARP_REQUEST, BROADCAST_MAC, arpFrame, decode, ip, mac, singleStack } from './helpers.js';
+import { ARP_REPLY, ARP_REQUEST, BROADCAST_MAC, arpFrame, decode, echoRequestFrame, ip, mac, singleStack } from './helpers.js';
 
 const X = 'X'.charCodeAt(0);
 const A = 'A'.charCodeAt(0);
@@ -107,6 +107,25 @@ describe('ARP table', () => {
     expect(arp).toMatchObject({ op: ARP_REPLY, senderIp: ip('198.18.0.2'), targetIp: PEER });
     expect(arp!.targetMac).toEqual(PEER_MAC);
     expect(stack.net.arp.lookup(PEER)).toEqual(PEER_MAC);
+  });
+
+  it('an IPv4 frame from another MAC does not move a known peer; an ARP packet does', () => {
+    const { stack, wire, clock } = singleStack();
+    stack.start();
+    const us = ip('198.18.0.2');
+    const OTHER_MAC = mac('02:00:00:00:00:66');
+    wire.inject(arpFrame(BROADCAST_MAC, PEER_MAC, { op: ARP_REQUEST, senderMac: PEER_MAC, senderIp: PEER, targetMac: new Uint8Array(6), targetIp: us }));
+    clock.advance(1);
+    wire.inject(echoRequestFrame(mac('02:00:00:00:00:02'), OTHER_MAC, PEER, us, 1, 1, new Uint8Array(8)));
+    clock.advance(1);
+    expect(stack.net.arp.lookup(PEER)).toEqual(PEER_MAC);
+    wire.sent.length = 0;
+    expect(sendTo(stack, PEER)).toBeGreaterThan(0);
+    expect(decode(wire.sent[0].frame).eth.dst).toEqual(PEER_MAC);
+    // The peer really moved: its ARP announcement is believed.
+    wire.inject(arpFrame(BROADCAST_MAC, OTHER_MAC, { op: ARP_REQUEST, senderMac: OTHER_MAC, senderIp: PEER, targetMac: new Uint8Array(6), targetIp: us }));
+    clock.advance(1);
+    expect(stack.net.arp.lookup(PEER)).toEqual(OTHER_MAC);
   });
 
   it('ignores requests for other hosts (ARP_IGNORE_FOREIGN_ENTRIES)', () => {

@@ -1,7 +1,8 @@
 /**
  * Delayed ACK (RFC 9293 §3.8.6.3, config `delayedAckMs`): in-order data is acknowledged
  * with every second segment, by the application's reply, or when the short timer runs
- * out; out-of-order data and FINs are acknowledged at once.
+ * out; out-of-order data, FINs and data that leaves the sender less than a full segment
+ * of window are acknowledged at once.
  */
 import { APP_ACCEPT, TCP_EVENT_DATA } from '../../src/api/tcp.js';
 import { TcpHarness } from './harness.js';
@@ -57,6 +58,18 @@ describe('delayed ACK', () => {
     h.expectSent({ flags: 'A', ack: 1106 });
     h.recv({ flags: 'FA', seq: 1106, ack: iss + 1 });
     h.expectSent({ ack: 1107 });
+  });
+
+  test('data that fills the window it was sent into is acknowledged at once (the sender could send no more)', () => {
+    const h = new TcpHarness({ config: { delayedAckMs: 40 } });
+    const iss = h.openPassive(h.socket(), { window: 1460 });
+    h.recv({ flags: 'A', seq: 1001, ack: iss + 1, payload: full });
+    h.expectSent({ flags: 'A', ack: 2461, win: 1460 });
+    // Less than a full segment left in the window: the peer cannot send a full one, no wait either.
+    h.recv({ flags: 'A', seq: 2461, ack: iss + 1, payload: 'x'.repeat(1000) });
+    h.expectSent({ flags: 'A', ack: 3461 });
+    h.advance(200);
+    h.expectNothingSent();
   });
 
   test('µTasker\'s behaviour by name: UTASKER_CODE_COMPAT acknowledges every segment at once', async () => {

@@ -74,10 +74,13 @@ export function receiveText(core: TcpCore, s: TcpSocket, seg: TcpSegment, wnd: n
 /**
  * In-order data (RFC 9293 §3.8.6.3): with delayed ACKs the first segment's ACK waits
  * (for the application's reply, a second segment, or the timer); the second is ACKed now.
+ * The ACK waits only while the peer can still send a full segment into the window it was
+ * given (RFC 1122 §4.2.3.2): a peer whose window this data filled would otherwise stall
+ * for the whole delay (with a one-segment window, on every segment).
  */
 function acknowledgeData(core: TcpCore, s: TcpSocket, data: boolean): void {
   const delay = core.config.delayedAckMs;
-  if (data && delay > 0 && s.delAckAt === undefined) {
+  if (data && delay > 0 && s.delAckAt === undefined && core.receiveWindow(s) >= core.config.mss) {
     s.delAckAt = core.deadline(core.now() + delay);
     return;
   }
