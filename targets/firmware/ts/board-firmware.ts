@@ -18,11 +18,12 @@ import Ethernet from 'xstcp/ethernet';
 import { EthernetMac } from '../../../hosts/xs/ts/ethernet-mac.js';
 
 /**
- * Receive slots of 1536 bytes in the C queue (24 KiB of RAM; the XS host takes 1024). A
- * driver whose controller buffers frames itself (the LAN9118's RX FIFO) leaves them
- * there while the queue is full, so a short queue loses nothing under bursts.
+ * Frames the receive queue holds (1536 bytes each; 48 KiB). The LAN9118 driver drops
+ * frames when the queue is full: with a driver that left them in the controller's FIFO
+ * instead (and a 16-frame queue) the board sometimes ignored `stop` from its console in CI,
+ * and that driver is suspected of keeping its receive interrupt pending.
  */
-const FW_RX_QUEUE_FRAMES = 16;
+const FW_RX_QUEUE_FRAMES = 32;
 
 const random: RandomSource = { nextU32: () => fw.random32() >>> 0 };
 
