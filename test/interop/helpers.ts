@@ -287,7 +287,7 @@ export function useInteropLifecycle(): { namespaces: Namespaces; track(board: Bo
     const board = current;
     current = undefined;
     if (board !== undefined) await board.stop().catch(() => board.kill());
-  }, 15000);
+  }, 30000); // longer than stop()'s own limit, so a late board is killed, not left behind
   afterAll(async () => {
     await killAllFixtures();
     await killAllBoards();

@@ -5,7 +5,7 @@
  * XSTCP_INTEROP_ENGINE=qemu. The image is built first (cached by content). Left out, as
  * for XS: connect.test.ts (a Node fixture, not the CLI) and cli.test.ts.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { withBuildLock } from '../support/build-lock.js';
@@ -28,6 +28,46 @@ function firmwareMissingReason(): string | undefined {
     if (probe.error !== undefined || probe.status !== 0) return `${tool} is missing (apt-get install ${pkg})`;
   }
   return undefined;
+}
+
+/**
+ * Boots the image without a network, sends `cpu` `count` times, each after the previous
+ * answer, then `stop`; how many answers came and the exit code. A wait of 10 s for an
+ * answer ends the run (QEMU killed, exit code null).
+ */
+function consoleRoundTrips(count: number): Promise<{ replies: number; exitCode: number | null }> {
+  const image = join(REPO_ROOT, 'build', 'fw', 'mps2-an500', 'xstcp-fw.elf');
+  const semihosting = ['enable=on', 'target=native', 'arg=xstcp-fw', 'arg=--seed', 'arg=0123456789abcdef', 'arg=--',
+    'arg=--ip', 'arg=198.18.0.2/24', 'arg=--mac', 'arg=02:00:00:00:00:02', 'arg=--app', 'arg=echo'].join(',');
+  const child = spawn('qemu-system-arm', ['-M', 'mps2-an500', '-display', 'none', '-monitor', 'none', '-serial', 'stdio',
+    '-kernel', image, '-semihosting-config', semihosting, '-nic', 'none'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  let replies = 0;
+  let sent = 0;
+  let partial = '';
+  let stall: ReturnType<typeof setTimeout> | undefined;
+  const next = () => {
+    clearTimeout(stall);
+    stall = setTimeout(() => child.kill('SIGKILL'), 10000);
+    child.stdin!.write(sent++ < count ? 'cpu\n' : 'stop\n');
+  };
+  child.stdin!.on('error', () => {});
+  child.stdout!.setEncoding('latin1').on('data', (chunk: string) => {
+    partial += chunk;
+    let newline: number;
+    while ((newline = partial.indexOf('\n')) >= 0) {
+      const line = partial.slice(0, newline);
+      partial = partial.slice(newline + 1);
+      if (line === 'ready') next();
+      else if (line.startsWith('xstcp: cpu:')) {
+        replies++;
+        next();
+      }
+    }
+  });
+  return new Promise((resolve) => child.once('exit', (exitCode) => {
+    clearTimeout(stall);
+    resolve({ replies, exitCode });
+  }));
 }
 
 describeIf(firmwareMissingReason(), 'on the firmware in QEMU', () => {
@@ -56,6 +96,11 @@ describeIf(firmwareMissingReason(), 'on the firmware in QEMU', () => {
       expect(board.stderr).toMatch(/xstcp: memory at stop: /);
       // The board ran in a process group of its own (QEMU included): nothing of it is left.
       expect(() => process.kill(-board.child.pid!, 0)).toThrow(/ESRCH/);
+    }, 120000);
+
+    it('answers 6,000 console commands in a row, then stops (a lost UART interrupt made the console deaf)', async () => {
+      const result = await consoleRoundTrips(6000);
+      expect(result).toEqual({ replies: 6000, exitCode: 0 });
     }, 120000);
 
     it('refuses --xsbug with exit code 2', () => {

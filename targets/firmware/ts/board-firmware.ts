@@ -17,12 +17,7 @@ import { FwClock } from './fw-clock.js';
 import Ethernet from 'xstcp/ethernet';
 import { EthernetMac } from '../../../hosts/xs/ts/ethernet-mac.js';
 
-/**
- * Frames the receive queue holds (1536 bytes each; 48 KiB). The LAN9118 driver drops
- * frames when the queue is full: with a driver that left them in the controller's FIFO
- * instead (and a 16-frame queue) the board sometimes ignored `stop` from its console in CI,
- * and that driver is suspected of keeping its receive interrupt pending.
- */
+/** Frames the receive queue holds (1536 bytes each; 48 KiB); the driver drops frames when it is full. */
 const FW_RX_QUEUE_FRAMES = 32;
 
 const random: RandomSource = { nextU32: () => fw.random32() >>> 0 };
@@ -86,11 +81,17 @@ function main(argv: readonly string[]): void {
   fw.onCommand = (line) => {
     if (line === 'stop' && !stopped) {
       stopped = true;
-      board.stop();
-      mac.close();
-      clock.clearAll();
-      if (args.memory) fw.write(memoryLine('at stop'));
-      fw.exit(0);
+      let code = 0;
+      try {
+        board.stop();
+        mac.close();
+        clock.clearAll();
+        if (args.memory) fw.write(memoryLine('at stop'));
+      } catch (error) {
+        fw.write(`xstcp: stopping failed: ${(error as Error).message}\n`);
+        code = 1;
+      }
+      fw.exit(code); // whatever happened: the host is waiting for QEMU to go
     } else if (line === 'cpu') fw.write(cpuLine());
     else if (line === 'memory') fw.write(memoryLine('now'));
   };
