@@ -20,33 +20,33 @@ export interface StatusPageInfo {
   notes?: readonly string[];
 }
 
+// Loops rather than map() callbacks: the page is rendered from the HTTP listener, at the
+// deepest point of the XS stack (README, "Moddable").
+
 function row(cells: readonly (string | number)[], tag: 'td' | 'th'): string {
-  return `<tr>${cells.map((c) => `<${tag}>${escapeHtml(String(c))}</${tag}>`).join('')}</tr>`;
+  let html = '<tr>';
+  for (let i = 0; i < cells.length; i++) html += `<${tag}>${escapeHtml(String(cells[i]))}</${tag}>`;
+  return `${html}</tr>`;
 }
 
 export function renderStatusPage(rows: readonly TcpSocketInfo[], info: StatusPageInfo): string {
-  const header = row(['socket', 'state', 'local port', 'peer', 'bytes in', 'bytes out', 'retransmissions'], 'th');
-  const body = rows.map((r) => row([
-    r.socket,
-    r.stateName,
-    r.localPort,
-    r.peerAddress === 0 && r.peerPort === 0 ? '-' : `${formatIpv4(r.peerAddress)}:${r.peerPort}`,
-    r.bytesIn,
-    r.bytesOut,
-    r.retransmissions,
-  ], 'td'));
   const title = escapeHtml(info.title);
-  const notes = (info.notes ?? []).map((n) => `<p>${escapeHtml(n)}</p>`);
-  return [
-    '<!DOCTYPE html>',
-    `<html><head><title>${title}</title></head><body>`,
-    `<h1>${title}</h1>`,
-    '<table border="1">',
-    header,
-    ...body,
-    '</table>',
-    ...notes,
-    '</body></html>',
-    '',
-  ].join('\n');
+  let page = `<!DOCTYPE html>\n<html><head><title>${title}</title></head><body>\n<h1>${title}</h1>\n<table border="1">\n`;
+  page += `${row(['socket', 'state', 'local port', 'peer', 'bytes in', 'bytes out', 'retransmissions'], 'th')}\n`;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    page += `${row([
+      r.socket,
+      r.stateName,
+      r.localPort,
+      r.peerAddress === 0 && r.peerPort === 0 ? '-' : `${formatIpv4(r.peerAddress)}:${r.peerPort}`,
+      r.bytesIn,
+      r.bytesOut,
+      r.retransmissions,
+    ], 'td')}\n`;
+  }
+  page += '</table>\n';
+  const notes = info.notes ?? [];
+  for (let i = 0; i < notes.length; i++) page += `<p>${escapeHtml(notes[i])}</p>\n`;
+  return `${page}</body></html>\n`;
 }

@@ -26,7 +26,19 @@ export function formatIpv4(address: number): string {
   return `${a >>> 24}.${(a >>> 16) & 0xff}.${(a >>> 8) & 0xff}.${a & 0xff}`;
 }
 
-/** The characters HTML gives a meaning to, escaped. */
+/**
+ * The characters HTML gives a meaning to, escaped as `&#N;`. A loop, not a replace()
+ * callback: the page is rendered from a listener, at the deepest point of the XS stack.
+ */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x26 || c === 0x3c || c === 0x3e || c === 0x22 || c === 0x27) {
+      out += `${text.slice(from, i)}&#${c};`;
+      from = i + 1;
+    }
+  }
+  return from === 0 ? text : out + text.slice(from);
 }

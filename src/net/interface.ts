@@ -304,7 +304,8 @@ export class NetInterface implements Ipv4Sender {
       this.counters.drop(ip.protocol === IPPROTO_UDP ? DROP_IPV4_UDP_NO_LISTENER : ip.protocol === IPPROTO_TCP ? DROP_IPV4_TCP_NOT_ENABLED : DROP_IPV4_UNKNOWN_PROTOCOL);
       return;
     }
-    handler(ip);
+    // A tail call: XS reuses this frame for the protocol's input (the XS stack's depth).
+    return handler(ip);
   }
 
   private handleIcmp(ip: Ipv4Input, broadcast: boolean): void {

@@ -167,6 +167,44 @@ describe('data sent from a callback leaves after the segment is handled (issue 8
     h.expectNothingSent();
   });
 
+  test('fnSendBufTCP from TCP_EVENT_ACK: the segments are made after the callback, not under it (XS stack depth), with the answer they get', () => {
+    const h = new TcpHarness();
+    const s = h.socket();
+    const iss = h.openPassive(s);
+    h.api.fnSendBufTCP(s, new Uint8Array(100).fill(0x62), 100, TCP_BUF_SEND);
+    h.expectSent({ seq: iss + 1, payload: 'b'.repeat(100) });
+    const during: number[] = [];
+    h.app = (e) => {
+      if (e.event !== TCP_EVENT_ACK) return APP_ACCEPT;
+      during.push(h.api.fnSendBufTCP(s, new Uint8Array(1500).fill(0x63), 1500, TCP_BUF_SEND));
+      // Nothing sent yet, not even queued for the end of input: SND.MAX has not moved.
+      during.push(h.stack.socketTable()[s].bytesOut, h.pending().length);
+      return APP_ACCEPT;
+    };
+    h.recv({ flags: 'A', seq: 1001, ack: iss + 101 });
+    expect(during).toEqual([1400, 100, 0]);
+    h.expectSent({ flags: 'PA', seq: iss + 101, ack: 1001, payload: 'c'.repeat(1400) });
+    h.expectSent({ flags: 'PA', seq: iss + 1501, ack: 1001, payload: 'c'.repeat(100) });
+    h.expectNothingSent();
+    expect(h.stack.socketTable()[s].bytesOut).toBe(1600);
+  });
+
+  test('fnReportTCPWindow from TCP_EVENT_DATA: no ACK during the callback, the frame length answered, then one ACK with the new window', () => {
+    const h = new TcpHarness();
+    const s = h.socket();
+    const iss = h.openPassive(s, { window: 1000 });
+    const during: number[] = [];
+    h.app = (e) => {
+      if (e.event !== TCP_EVENT_DATA) return APP_ACCEPT;
+      during.push(h.api.fnReportTCPWindow(s, 3000), h.pending().length);
+      return APP_ACCEPT;
+    };
+    h.recv({ flags: 'PA', seq: 1001, ack: iss + 1, payload: 'abc' });
+    expect(during).toEqual([60, 0]);
+    h.expectSent({ flags: 'A', seq: iss + 1, ack: 1004, win: 3000 });
+    h.expectNothingSent();
+  });
+
   test('a full queue sends what it holds first: order and bytes stay the same', () => {
     const h = new TcpHarness({ config: { deferredOutputBytes: 8 } });
     const s = h.socket();

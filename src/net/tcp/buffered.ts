@@ -63,7 +63,8 @@ function connected(s: TcpSocket): boolean {
 
 /** Largest payload per segment: peer MSS, TCP_BUFFER_FRAME and the frame size. */
 export function segmentLimit(core: TcpCore, s: TcpSocket): number {
-  return Math.max(1, Math.min(s.peerMss, core.config.txBufferFrame, core.out.maxPayload()));
+  const frame = core.out.maxPayload(); // called before the Math calls: fewer XS stack slots in use
+  return Math.max(1, Math.min(s.peerMss, core.config.txBufferFrame, frame));
 }
 
 /** The socket's buffer, created on first use with fnDefineTCPBufferSize's size or TCP_BUFFER. */
@@ -100,7 +101,12 @@ export function sendBuffered(core: TcpCore, s: TcpSocket, data: Uint8Array | nul
   if (command & BufCommand.Prepare) return queued;
   // TCP_BUF_REP asks for a retransmission; the stack has already made it (see report).
   let first = 0;
-  if (command & (BufCommand.Send | BufCommand.Next | BufCommand.KickNext) && connected(s)) first = trySend(core, s);
+  if (command & (BufCommand.Send | BufCommand.Next | BufCommand.KickNext) && connected(s)) {
+    // From a listener inside the receive path the bytes go when the received segment is
+    // handled (tcpInput), not from down here: the deepest call chain on XS (README,
+    // "Moddable"). The answer is the segment that will go first, as trySend's would be.
+    first = core.inInput ? sendWhenInputEnds(core, s) : trySend(core, s);
+  }
   if (first === 0 && command & BufCommand.SendReportCopy) return queued;
   return first;
 }
@@ -115,18 +121,8 @@ export function trySend(core: TcpCore, s: TcpSocket): number {
   let first = 0;
   for (let i = 0; i < MAX_SEGMENTS_PER_CALL; i++) {
     const offset = seqDiff(s.sndNxt, s.sndUna);
-    const unsent = tx.buffer.length - offset;
-    if (unsent <= 0) break;
-    const cwnd = core.config.congestionControl ? tx.cc.cwnd : Number.MAX_SAFE_INTEGER;
-    const n = shouldSend({
-      available: unsent,
-      usableWindow: Math.min(s.sndWnd, cwnd) - offset,
-      mss: segmentLimit(core, s),
-      maxPeerWindow: s.maxSndWnd,
-      nothingOutstanding: offset === 0,
-      pushed: true,
-      nagle: false, // µTasker has no Nagle algorithm: written bytes go out at once
-    });
+    if (tx.buffer.length - offset <= 0) break;
+    const n = nextSegment(core, s, tx, offset);
     if (n === 0) {
       holdBack(core, s, offset);
       break;
@@ -139,6 +135,36 @@ export function trySend(core: TcpCore, s: TcpSocket): number {
     if (r <= 0) break; // no ARP entry or refused: ARP success or the timer resends
   }
   return first;
+}
+
+/** The payload of the segment that may go now at `offset` bytes after SND.UNA (0: wait); `offset` < buffered bytes. */
+function nextSegment(core: TcpCore, s: TcpSocket, tx: BufferedTx, offset: number): number {
+  const cwnd = core.config.congestionControl ? tx.cc.cwnd : Number.MAX_SAFE_INTEGER;
+  const mss = segmentLimit(core, s);
+  return shouldSend({
+    available: tx.buffer.length - offset,
+    usableWindow: Math.min(s.sndWnd, cwnd) - offset,
+    mss,
+    maxPeerWindow: s.maxSndWnd,
+    nothingOutstanding: offset === 0,
+    pushed: true,
+    nagle: false, // µTasker has no Nagle algorithm: written bytes go out at once
+  });
+}
+
+/**
+ * trySend when the received segment is handled (core.inInput): the socket is marked, and
+ * the answer is what trySend would answer now, the payload of the first segment.
+ */
+function sendWhenInputEnds(core: TcpCore, s: TcpSocket): number {
+  core.sendAfterInput(s);
+  const offset = seqDiff(s.sndNxt, s.sndUna);
+  return (s.tx as BufferedTx).buffer.length - offset <= 0 ? 0 : nextSegment(core, s, s.tx as BufferedTx, offset);
+}
+
+/** Sends what the sockets marked by sendWhenInputEnds have waiting (tcpInput, before endInput). */
+export function sendMarked(core: TcpCore): void {
+  for (let s = core.takeMarked(); s !== undefined; s = core.takeMarked()) trySend(core, s);
 }
 
 /** Nothing could be sent: with nothing in flight, start the persist or silly-window timer. */

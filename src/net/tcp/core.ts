@@ -95,6 +95,8 @@ export class TcpCore {
   private deferOutput = false;
   /** Data segments sent from listener calls while a segment is handled (output after input). */
   private readonly deferred: DeferredSegments;
+  /** Buffered sockets with bytes written while a segment is handled; sent before endInput (buffered.ts). */
+  private readonly marked: TcpSocket[] = [];
   /** The listener's own answer in the last notify, also when that returned CONNECTION_GONE. */
   lastAnswer = 0;
 
@@ -262,9 +264,30 @@ export class TcpCore {
     return this.out.send(s, TCP_ACK, s.sndMax);
   }
 
+  /** An ACK that leaves when the received segment is handled (inInput); answers its frame length. */
+  ackAfterInput(s: TcpSocket): number {
+    this.sendAck(s);
+    return frameLength(0);
+  }
+
   /** A received segment is about to be handled: ACKs and FINs wait for endInput. */
   beginInput(): void {
     this.deferOutput = true;
+  }
+
+  /** True while a received segment is handled (between beginInput and endInput). */
+  get inInput(): boolean {
+    return this.deferOutput;
+  }
+
+  /** Marks a buffered socket whose bytes are sent when the received segment is handled. */
+  sendAfterInput(s: TcpSocket): void {
+    if (!this.marked.includes(s)) this.marked.push(s);
+  }
+
+  /** The next socket marked by sendAfterInput, oldest first; undefined when none is left. */
+  takeMarked(): TcpSocket | undefined {
+    return this.marked.shift();
   }
 
   /**
@@ -275,6 +298,7 @@ export class TcpCore {
    */
   endInput(): void {
     this.deferOutput = false;
+    this.marked.length = 0; // normally taken already; left over only when the input failed
     if (this.deferred.pending > 0) this.deferred.flush(this.out, this.sockets, this.txScratch);
     const due = this.outputDue;
     for (let i = 0; i < due.length; i++) if (due[i].finDue || due[i].ackDue) this.flushOutput(due[i]);

@@ -7,6 +7,7 @@ import { readTcp, seqLen, TCP_RST, TcpSegmentInput, type TcpSegment } from '../w
 import type { TcpCore } from './core.js';
 import { inputListen, inputSynSent, opensConnection } from './input-open.js';
 import { inputSynchronized } from './input-synchronized.js';
+import { sendMarked } from './buffered.js';
 import { findConnection, findListener, recycleHalfOpen, reuseForSyn } from './pool.js';
 import { serveSynBacklog, underSynPressure, unmatchedForListener } from './syn-overload.js';
 import type { TcpSocket } from './socket.js';
@@ -39,6 +40,8 @@ export function tcpInput(core: TcpCore, ip: TcpIpInput): void {
     dispatch(core, ip, seg);
     // A socket this segment freed goes to the oldest client waiting with a SYN cookie.
     if (core.synBacklog.length > 0) serveSynBacklog(core);
+    // Bytes listeners wrote to buffered sockets meanwhile, from this shallow frame.
+    sendMarked(core);
   } finally {
     if (seg === shared) sharedInUse = false;
     core.endInput();
@@ -65,16 +68,15 @@ function dispatch(core: TcpCore, ip: TcpIpInput, seg: TcpSegmentInput): void {
     }
     return;
   }
+  // Tail calls (`return f()`): XS then reuses this frame for the handler's, which spares
+  // the deepest call chain (a listener sending from inside the receive path) its slots.
   switch (s.state) {
     case TcpState.Listen:
-      inputListen(core, s, ip.src, seg);
-      break;
+      return inputListen(core, s, ip.src, seg);
     case TcpState.SynSent:
-      inputSynSent(core, s, seg);
-      break;
+      return inputSynSent(core, s, seg);
     default:
-      inputSynchronized(core, s, ip.src, seg);
-      break;
+      return inputSynchronized(core, s, ip.src, seg);
   }
 }
 

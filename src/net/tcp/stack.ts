@@ -217,12 +217,18 @@ export class TcpStack {
     });
   }
 
-  /** fnReportTCPWindow: as modifyWindow, and an ACK announcing it when ESTABLISHED. */
+  /**
+   * fnReportTCPWindow: as modifyWindow, and an ACK announcing it when ESTABLISHED. From a
+   * listener inside the receive path the ACK leaves when the segment is handled (output
+   * after input; a data segment leaving then carries the window instead), and the answer is
+   * its frame length.
+   */
   reportWindow(socket: number, window: number): number {
     return this.withSocket(socket, (s) => {
       if (!isU16(window)) return TcpError.SocketStateInvalid;
       s.rcvWindow = window;
       if (s.state !== TcpState.Established) return TcpError.SocketStateInvalid;
+      if (this.core.inInput) return this.core.ackAfterInput(s);
       const r = this.core.sendAckNow(s);
       if (r === SEND_NO_ARP_ENTRY) s.windowUpdatePending = true;
       return r;
