@@ -4,7 +4,7 @@
  * up; with --trace, one JSON line per state change and listener event on stdout.
  */
 import { captureMac } from '../common/capture.js';
-import { ImpairedMac } from '../common/impaired-mac.js';
+import { boardImpairment } from '../common/impaired-mac.js';
 import { startBoard } from '../common/board.js';
 import type { MacDriver } from '../../src/host/mac.js';
 import { boardSettings, type BoardArgs } from '../common/cli-args.js';
@@ -42,7 +42,8 @@ export function runBoardOnNode(args: BoardArgs): Promise<number> {
     mac = captureMac(tap, clock, (t, frame) => file.write(t, frame));
   }
   // Inside the capture: the pcap shows what crossed the wire, not what the impairment dropped.
-  if (args.impair !== undefined) mac = new ImpairedMac(mac, { clock, seed: args.impair.seed, egress: args.impair.link, ingress: args.impair.link });
+  const impaired = boardImpairment(mac, clock, args.impair);
+  if (impaired !== undefined) mac = impaired;
 
   let board: ReturnType<typeof startBoard>;
   // Trace and log lines are written synchronously (bounded, as on XS), not queued by Node.
@@ -72,6 +73,7 @@ export function runBoardOnNode(args: BoardArgs): Promise<number> {
     if (stopped) return;
     stopped = true;
     board.stop();
+    if (impaired !== undefined) logLine(`xstcp: ${impaired.summary()}`);
     tap.close();
     pcap?.close();
     clock.clearAll();
