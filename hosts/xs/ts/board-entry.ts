@@ -11,13 +11,15 @@
  *
  * (--engine, --xsbug and --memory are accepted and ignored here: they are the host's.)
  * Prints `ready` on stderr once the interface is up; with --trace one JSON line per state
- * change and listener event on stdout; stops cleanly on SIGINT/SIGTERM (exit code 0).
+ * change and listener event on stdout; stops cleanly on SIGINT/SIGTERM (exit code 0); on
+ * SIGUSR2 prints a `figures` line on stderr (what the board holds, with the XS heap).
  * Bad arguments: message and exit code 2; a TAP device that cannot be opened: exit 1.
  */
 import { boardSettings, parseArgs, USAGE } from '../../common/cli-args.js';
 import { captureMac } from '../../common/capture.js';
 import { boardImpairment, type ImpairedMac } from '../../common/impaired-mac.js';
 import { startBoard, type Board } from '../../common/board.js';
+import { figuresLine } from '../../common/board-figures.js';
 import { PcapWriter } from '../../common/pcap.js';
 import type { MacDriver } from '../../../src/host/mac.js';
 import { installXsAccelerators } from './accelerators.js';
@@ -26,10 +28,20 @@ import { XsRandom } from './xs-random.js';
 import { EthernetMac } from './ethernet-mac.js';
 import Ethernet from 'xstcp/ethernet';
 
+/** Linux's number for SIGUSR2 (the host's loop takes it with SIGINT and SIGTERM, main.c). */
+const SIGUSR2 = 12;
+
 function printMemory(label: string): void {
   xsHost.gc();
   const m = xsHost.memory();
   xsHost.writeError(`xstcp: memory ${label}: chunks ${m.chunks} bytes (peak ${m.chunksPeak}), slots ${m.slots} x ${m.slotSize} bytes (peak ${m.slotsPeak})\n`);
+}
+
+/** XS heap in use after a collection: chunk bytes and slot bytes. */
+function heapFigures(): Record<string, number> {
+  xsHost.gc();
+  const m = xsHost.memory();
+  return { chunks: m.chunks, slots: m.slots * m.slotSize };
 }
 
 function main(argv: readonly string[]): void {
@@ -114,7 +126,11 @@ function main(argv: readonly string[]): void {
     return;
   }
 
-  xsHost.onSignal = () => shutdown(0);
+  // SIGUSR2: what the board holds now, for leak checks after floods (hosts/common/board-figures.ts).
+  xsHost.onSignal = (signal) => {
+    if (signal !== SIGUSR2) shutdown(0);
+    else if (board !== undefined) xsHost.writeError(`xstcp: ${figuresLine(board.stack, clock.pendingTimers(), heapFigures())}\n`);
+  };
   board.ready.then(() => {
     if (stopped) return;
     if (xsHost.memoryFlag) printMemory('after start');
