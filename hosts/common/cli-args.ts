@@ -29,7 +29,7 @@ export interface BoardArgs {
   engine: Engine;
   xsbug?: string;
   memory: boolean;
-  /** --impair: seeded loss, duplication and reordering of the board's frames, both directions (Node engine). */
+  /** --impair: seeded loss, duplication and reordering of the board's frames, both directions (node and xs engines). */
   impair?: { seed: number; link: MacImpairments };
   /** --retries: TCP_DEF_RETRIES (with --impair at high loss rates). */
   retries?: number;
@@ -175,7 +175,7 @@ function parseBoard(argv: string[]): ParseResult {
   if (impair !== undefined) {
     const parsed = parseImpairSpec(impair);
     if (typeof parsed === 'string') return fail(`--impair: ${parsed}`);
-    if (args.engine !== 'node') return fail('--impair works with --engine node only');
+    if (args.engine !== 'node' && args.engine !== 'xs') return fail('--impair works with --engine node or xs only');
     args.impair = parsed;
   }
   const retries = flags.get('retries');

@@ -121,6 +121,12 @@ export class ImpairedMac implements MacDriver {
     return { in: this.in.stats, out: this.out.stats };
   }
 
+  /** One line for the board's log: `impaired link: in F frames (L lost, D duplicated, R reordered); out ...`. */
+  summary(): string {
+    const part = (name: string, d: ImpairedDirectionStats) => `${name} ${d.frames} frames (${d.lost} lost, ${d.duplicated} duplicated, ${d.reordered} reordered)`;
+    return `impaired link: ${part('in', this.in.stats)}; ${part('out', this.out.stats)}`;
+  }
+
   /** Frames held back for reordering that have not come out yet. */
   heldFrames(): number {
     return this.held;
@@ -181,7 +187,7 @@ export class ImpairedMac implements MacDriver {
       if (this.mutate !== undefined) f = this.mutate(frame, 'in', index);
       if (f === undefined || fate.lose) continue;
       if (fate.hold) {
-        const copy = f;
+        const copy = f.slice(); // drivers may reuse their receive buffer (the XS host's does)
         const twice = fate.twice; // the next frame's draw overwrites it
         this.held++;
         this.clock.setTimer(this.clock.now() + fate.delayMs, () => {
@@ -195,6 +201,15 @@ export class ImpairedMac implements MacDriver {
       return f;
     }
   }
+}
+
+/**
+ * The board's link as `xstcp board --impair` asks (both directions alike), or undefined
+ * without the flag. Hosts wrap it inside their capture, so a pcap shows what crossed the
+ * wire, and print its summary() when the board stops.
+ */
+export function boardImpairment(mac: MacDriver, clock: Clock, impair: { seed: number; link: MacImpairments } | undefined): ImpairedMac | undefined {
+  return impair === undefined ? undefined : new ImpairedMac(mac, { clock, seed: impair.seed, egress: impair.link, ingress: impair.link });
 }
 
 /**

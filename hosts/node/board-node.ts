@@ -1,11 +1,13 @@
 /**
  * `xstcp board` on Node: the board of hosts/common/board.ts on a TAP device, a real clock
  * and the OS's CSPRNG, until SIGINT/SIGTERM. Prints `ready` on stderr once the interface is
- * up; with --trace, one JSON line per state change and listener event on stdout.
+ * up; with --trace, one JSON line per state change and listener event on stdout; on
+ * SIGUSR2 a `figures` line on stderr (what the board holds: sockets, buffers, ARP, timers).
  */
 import { captureMac } from '../common/capture.js';
-import { ImpairedMac } from '../common/impaired-mac.js';
+import { boardImpairment } from '../common/impaired-mac.js';
 import { startBoard } from '../common/board.js';
+import { figuresLine } from '../common/board-figures.js';
 import type { MacDriver } from '../../src/host/mac.js';
 import { boardSettings, type BoardArgs } from '../common/cli-args.js';
 import { PcapFile } from './pcap-file.js';
@@ -42,7 +44,8 @@ export function runBoardOnNode(args: BoardArgs): Promise<number> {
     mac = captureMac(tap, clock, (t, frame) => file.write(t, frame));
   }
   // Inside the capture: the pcap shows what crossed the wire, not what the impairment dropped.
-  if (args.impair !== undefined) mac = new ImpairedMac(mac, { clock, seed: args.impair.seed, egress: args.impair.link, ingress: args.impair.link });
+  const impaired = boardImpairment(mac, clock, args.impair);
+  if (impaired !== undefined) mac = impaired;
 
   let board: ReturnType<typeof startBoard>;
   // Trace and log lines are written synchronously (bounded, as on XS), not queued by Node.
@@ -68,10 +71,14 @@ export function runBoardOnNode(args: BoardArgs): Promise<number> {
     return Promise.resolve(2);
   }
 
+  // What the board holds now, for leak checks after floods (hosts/common/board-figures.ts).
+  const printFigures = () => logLine(`xstcp: ${figuresLine(board.stack, clock.pendingTimers())}`);
   function shutdown(code: number): void {
     if (stopped) return;
     stopped = true;
+    process.off('SIGUSR2', printFigures);
     board.stop();
+    if (impaired !== undefined) logLine(`xstcp: ${impaired.summary()}`);
     tap.close();
     pcap?.close();
     clock.clearAll();
@@ -79,6 +86,7 @@ export function runBoardOnNode(args: BoardArgs): Promise<number> {
   }
   process.once('SIGINT', () => shutdown(0));
   process.once('SIGTERM', () => shutdown(0));
+  process.on('SIGUSR2', printFigures);
   board.ready.then(() => {
     if (!stopped) process.stderr.write('ready\n');
   }, (error: unknown) => {

@@ -1,7 +1,7 @@
 /**
  * `xstcp board --engine xs`: the same board on our XS host (hosts/xs), a child process
  * running dist/hosts/xs/ts/board-entry.js with the same arguments. The debug build (with
- * the xsbug connection) is used when --xsbug is given. Signals are passed on; the exit
+ * the xsbug connection) is used when --xsbug is given. Signals (INT, TERM, USR2) are passed on; the exit
  * code is the child's.
  */
 import { spawn } from 'node:child_process';
@@ -29,8 +29,10 @@ export async function runBoardOnXs(args: BoardArgs, boardArgv: string[]): Promis
   const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
   const onInt = forward('SIGINT');
   const onTerm = forward('SIGTERM');
+  const onUsr2 = forward('SIGUSR2');
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
+  process.on('SIGUSR2', onUsr2);
   return new Promise((resolveExit) => {
     child.once('error', (error) => {
       process.stderr.write(`xstcp: cannot start the XS host: ${error.message}\n`);
@@ -39,6 +41,7 @@ export async function runBoardOnXs(args: BoardArgs, boardArgv: string[]): Promis
     child.once('exit', (code, signal) => {
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
+      process.off('SIGUSR2', onUsr2);
       resolveExit(code ?? (signal ? 1 : 0));
     });
   });

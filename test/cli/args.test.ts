@@ -24,6 +24,10 @@ describe('xstcp board arguments', () => {
     });
   });
 
+  it('accepts --impair on the XS engine too', () => {
+    expect(board('--engine', 'xs', '--impair', 'loss=0.3,seed=9')).toMatchObject({ ok: true, args: { engine: 'xs', impair: { seed: 9, link: { loss: 0.3 } } } });
+  });
+
   it.each(['node', 'xs', 'moddable'])('accepts --engine %s', (engine) => {
     expect(board('--engine', engine)).toMatchObject({ ok: true, args: { engine } });
   });
@@ -49,7 +53,7 @@ describe('xstcp board arguments', () => {
     [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--impair', 'loss=1.5'], /--impair: loss must be a probability/],
     [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--impair', 'jitter=3'], /--impair: unknown key 'jitter'/],
     [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--impair', 'loss'], /--impair: 'loss' is not KEY=NUMBER/],
-    [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--engine', 'xs', '--impair', 'loss=0.1'], /--impair works with --engine node only/],
+    [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--engine', 'moddable', '--impair', 'loss=0.1'], /--impair works with --engine node or xs only/],
     [['board', '--tap', 'tap0', '--ip', '198.18.0.2/24', '--retries', '0'], /--retries must be between 1 and 255/],
     [['board', 'stray'], /unexpected argument/],
     [['fly'], /unknown command 'fly'/],

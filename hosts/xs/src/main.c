@@ -164,6 +164,7 @@ static int openSignalFd(void)
 	sigemptyset(&signals);
 	sigaddset(&signals, SIGINT);
 	sigaddset(&signals, SIGTERM);
+	sigaddset(&signals, SIGUSR2); /* a program's own request (the board prints its figures) */
 	sigprocmask(SIG_BLOCK, &signals, NULL);
 	return signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC);
 }

@@ -43,6 +43,7 @@ interface XsHostNatives {
   /** Set by JavaScript; called by the event loop. */
   onWake?: () => void;
   onReadable?: (fd: number) => void;
+  /** SIGINT, SIGTERM or SIGUSR2 arrived (its number); without a handler the loop ends. */
   onSignal?: (signal: number) => void;
 }
 
