@@ -14,4 +14,5 @@ describe('on the XS engine', () => {
   require('./scripted-peer.test');
   require('./hostile-ab.test');
   require('./hostile-flood.test');
+  require('./window-scale.test');
 });

@@ -6,7 +6,7 @@
  *
  *   xstcp-xs [--xsbug HOST:PORT] [--memory] dist/hosts/xs/ts/board-entry.js \
  *            --tap NAME --ip A.B.C.D/N [--gateway ...] [--mac ...] [--app ...] [--sockets N]
- *            [--msl S] [--reuse-time-wait on|off] [--trace] [--pcap FILE]
+ *            [--msl S] [--reuse-time-wait on|off] [--trace] [--pcap FILE] [--window BYTES]
  *
  * (--engine, --xsbug and --memory are accepted and ignored here: they are the host's.)
  * Prints `ready` on stderr once the interface is up; with --trace one JSON line per state
@@ -101,6 +101,7 @@ function main(argv: readonly string[]): void {
       sockets: args.sockets,
       mslSeconds: args.mslSeconds,
       reuseTimeWait: args.reuseTimeWait,
+      receiveWindow: args.receiveWindow,
       trace: args.trace ? (line) => xsHost.write(`${line}\n`) : undefined,
     });
   } catch (error) {
