@@ -39,7 +39,9 @@ export function agreeWindowScale(config: TcpConfig, s: TcpSocket, peerShift: num
  * right edge already announced — there it is rounded up, so the edge never moves left.
  */
 export function windowField(window: number, kept: number, shift: number): number {
-  let field = Math.floor(window / 2 ** shift);
-  if (field * 2 ** shift < kept) field = Math.ceil(kept / 2 ** shift);
+  // Integer shifts (read per segment sent): both windows are below 2^31, since the API takes
+  // none above maxReceiveWindow (≤ 65 535 << 14) and `kept` was announced in the field.
+  let field = window >>> shift;
+  if (field << shift < kept) field = (kept + (1 << shift) - 1) >>> shift;
   return field > MAX_WINDOW_FIELD ? MAX_WINDOW_FIELD : field;
 }
