@@ -37,6 +37,11 @@ export interface BoardOptions {
   /** Receives one JSON line per socket state change and per listener event. */
   trace?: (line: string) => void;
   tcp?: Partial<TcpConfig>;
+  /**
+   * Receive window of discard and chargen in bytes (`--window`); above 65 535 it also
+   * becomes the stack's maxReceiveWindow, announced with window scaling (RFC 7323).
+   */
+  receiveWindow?: number;
   title?: string;
 }
 
@@ -54,9 +59,9 @@ export function socketsNeeded(apps: readonly BoardApp[]): number {
 }
 
 /** The BoardOptions that `xstcp board`'s flags decide (hosts add MAC, clock, random, log, trace). */
-export function boardOptionsFromArgs(args: BoardArgs): Pick<BoardOptions, 'address' | 'netmask' | 'gateway' | 'apps' | 'sockets' | 'mslSeconds' | 'reuseTimeWait'> {
-  const { address, netmask, gateway, apps, sockets, mslSeconds, reuseTimeWait } = args;
-  return { address, netmask, gateway, apps, sockets, mslSeconds, reuseTimeWait };
+export function boardOptionsFromArgs(args: BoardArgs): Pick<BoardOptions, 'address' | 'netmask' | 'gateway' | 'apps' | 'sockets' | 'mslSeconds' | 'reuseTimeWait' | 'receiveWindow'> {
+  const { address, netmask, gateway, apps, sockets, mslSeconds, reuseTimeWait, receiveWindow } = args;
+  return { address, netmask, gateway, apps, sockets, mslSeconds, reuseTimeWait, receiveWindow };
 }
 
 /** Starts a board; throws RangeError when the options cannot work (e.g. too few sockets). */
@@ -70,6 +75,8 @@ export function startBoard(o: BoardOptions): Board {
     tcp.mslMs = o.mslSeconds * 1000;
   }
   if (o.reuseTimeWait !== undefined) tcp.reuseTimeWaitSockets = o.reuseTimeWait;
+  const window = o.receiveWindow;
+  if (window !== undefined && window > 0xffff) tcp.maxReceiveWindow = window;
 
   const stack = new Stack({ mac: o.mac, clock: o.clock, random: o.random, log: o.log, address: o.address, netmask: o.netmask, gateway: o.gateway, tcp });
   const start = o.clock.now();
@@ -87,8 +94,8 @@ export function startBoard(o: BoardOptions): Board {
   for (const app of o.apps) {
     if (app === 'http') handles.push(startHttp(api, { board: stack.tcp, title: o.title }));
     else if (app === 'echo') handles.push(startEcho(api));
-    else if (app === 'discard') handles.push(startDiscard(api));
-    else if (app === 'chargen') handles.push(startChargen(api));
+    else if (app === 'discard') handles.push(startDiscard(api, { maxWindow: window }));
+    else if (app === 'chargen') handles.push(startChargen(api, { maxWindow: window }));
   }
   let stopped = false;
   let ready: Promise<void> = Promise.resolve();

@@ -4,6 +4,7 @@
  */
 import { parseCidr, parseIpv4Address, formatIpv4 } from '../../src/net/wire/ipv4-address.js';
 import { parseMac } from '../../src/net/wire/ethernet.js';
+import { MAX_SCALED_WINDOW } from '../../src/net/tcp/config.js';
 
 import { BOARD_APPS as APPS, type BoardApp as AppName, type BoardOptions } from './board.js';
 import { parseImpairSpec, type MacImpairments } from './impaired-mac.js';
@@ -33,12 +34,14 @@ export interface BoardArgs {
   impair?: { seed: number; link: MacImpairments };
   /** --retries: TCP_DEF_RETRIES (with --impair at high loss rates). */
   retries?: number;
+  /** --window: receive window of discard and chargen in bytes; above 65 535 it is announced with window scaling. */
+  receiveWindow?: number;
 }
 
 /** The board's settings that `xstcp board` flags give, as startBoard takes them (every engine). */
-export function boardSettings(args: BoardArgs): Pick<BoardOptions, 'address' | 'netmask' | 'gateway' | 'apps' | 'sockets' | 'mslSeconds' | 'reuseTimeWait'> {
-  const { address, netmask, gateway, apps, sockets, mslSeconds, reuseTimeWait } = args;
-  return { address, netmask, gateway, apps, sockets, mslSeconds, reuseTimeWait };
+export function boardSettings(args: BoardArgs): Pick<BoardOptions, 'address' | 'netmask' | 'gateway' | 'apps' | 'sockets' | 'mslSeconds' | 'reuseTimeWait' | 'receiveWindow'> {
+  const { address, netmask, gateway, apps, sockets, mslSeconds, reuseTimeWait, receiveWindow } = args;
+  return { address, netmask, gateway, apps, sockets, mslSeconds, reuseTimeWait, receiveWindow };
 }
 
 export interface DemoArgs {
@@ -61,7 +64,7 @@ export const USAGE = `usage:
   xstcp board --tap NAME --ip A.B.C.D/N [--gateway A.B.C.D] [--mac 02:00:00:00:00:02]
               [--app http,echo,discard,chargen,ecma419-echo] [--sockets N] [--msl SECONDS]
               [--reuse-time-wait on|off] [--trace] [--pcap FILE] [--engine node|xs|moddable|qemu]
-              [--xsbug HOST[:PORT]] [--memory] [--retries N]
+              [--xsbug HOST[:PORT]] [--memory] [--retries N] [--window BYTES]
               [--impair loss=P,duplicate=P,reorder=P,delay=MS,seed=N]
   xstcp demo [--sim] [--once] [--pcap FILE]
   xstcp help`;
@@ -99,7 +102,7 @@ function parseIntArg(name: string, value: string, min: number, max: number): num
 }
 
 function parseBoard(argv: string[]): ParseResult {
-  const known = new Set(['tap', 'ip', 'gateway', 'mac', 'app', 'sockets', 'msl', 'reuse-time-wait', 'trace', 'pcap', 'engine', 'xsbug', 'memory', 'impair', 'retries']);
+  const known = new Set(['tap', 'ip', 'gateway', 'mac', 'app', 'sockets', 'msl', 'reuse-time-wait', 'trace', 'pcap', 'engine', 'xsbug', 'memory', 'impair', 'retries', 'window']);
   const { flags, error } = readFlags(argv, known, new Set(['trace', 'memory']));
   if (error) return fail(error);
   const tap = flags.get('tap');
@@ -183,6 +186,12 @@ function parseBoard(argv: string[]): ParseResult {
     const n = parseIntArg('retries', retries, 1, 255);
     if (typeof n === 'string') return fail(n);
     args.retries = n;
+  }
+  const window = flags.get('window');
+  if (window !== undefined) {
+    const n = parseIntArg('window', window, 1, MAX_SCALED_WINDOW);
+    if (typeof n === 'string') return fail(n);
+    args.receiveWindow = n;
   }
   return { ok: true, args };
 }

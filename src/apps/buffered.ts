@@ -60,7 +60,10 @@ export interface BufferedServiceOptions {
   sockets?: number;
   /** Transmit buffer of each socket, fnDefineTCPBufferSize (default SERVICE_BUFFER_SIZE; µTasker's TCP_BUFFER is 2800). */
   bufferSize?: number;
-  /** Receive window given to fnTCP_Listen (default SERVICE_WINDOW; µTasker's TCP_DEF_MTU is 1460). */
+  /**
+   * Receive window given to fnTCP_Listen (default SERVICE_WINDOW; µTasker's TCP_DEF_MTU is
+   * 1460). Above 65 535 only on a stack whose maxReceiveWindow allows it (window scaling).
+   */
   maxWindow?: number;
   /** Idle timeout in seconds (default TCP_DEFAULT_TIMEOUT). */
   idleTimeout?: number;
@@ -99,6 +102,9 @@ export const SERVICE_BUFFER_SIZE = 16 * 1460;
 /** The services' receive window: the largest without window scaling; they consume data at once. */
 export const SERVICE_WINDOW = 0xffff;
 
+/** RFC 7323's largest window (65 535 << 14); the stack refuses what its maxReceiveWindow does not allow. */
+const LARGEST_WINDOW = 0xffff * 2 ** 14;
+
 export function newServiceCounters(): ServiceCounters {
   return { connections: 0, bytesIn: 0, bytesOut: 0, closed: 0, aborted: 0 };
 }
@@ -119,7 +125,7 @@ export function openServiceSockets(
 ): { sockets: number[]; error: number } {
   const sockets: number[] = [];
   const valid = validCount(options.port, 0xffff) && validCount(options.count, 255)
-    && validCount(options.bufferSize, 0xffff) && validCount(options.maxWindow, 0xffff);
+    && validCount(options.bufferSize, 0xffff) && validCount(options.maxWindow, LARGEST_WINDOW);
   let error = valid ? 0 : SOCKET_STATE_INVALID; // as the API answers a bad argument
   for (let i = 0; valid && i < options.count; i++) {
     const socket = api.fnGetTCP_Socket(tos, options.idleTimeout, listener);

@@ -394,6 +394,10 @@ export interface CapturedSegment {
   /** The TCP flags byte (FIN 0x01, SYN 0x02, RST 0x04, PSH 0x08, ACK 0x10). */
   flags: number;
   length: number;
+  /** The window field as sent (not scaled). */
+  window: number;
+  /** The window-scale option's shift (RFC 7323), undefined without one. */
+  wscale: number | undefined;
 }
 
 export const FIN = 0x01;
@@ -427,9 +431,25 @@ export function tcpSegments(pcapPath: string): CapturedSegment[] {
       ack: view.getUint32(tcp + 8),
       flags: f[tcp + 13],
       length: total - ihl - dataOffset,
+      window: view.getUint16(tcp + 14),
+      wscale: windowScaleOption(f, tcp + 20, Math.min(f.length, tcp + dataOffset)),
     });
   }
   return segments;
+}
+
+/** The shift of a window-scale option among the options in f[start..end), or undefined. */
+function windowScaleOption(f: Uint8Array, start: number, end: number): number | undefined {
+  // Kind 0 ends the list, kind 1 is one byte, every other kind carries its length.
+  for (let i = start; i + 1 < end && f[i] !== 0;) {
+    if (f[i] === 1) {
+      i++;
+      continue;
+    }
+    if (f[i] === 3 && i + 2 < end) return f[i + 2];
+    i += Math.max(2, f[i + 1]);
+  }
+  return undefined;
 }
 
 /** The segments of the connection between the kernel's `kernelPort` and the board's `boardPort`. */

@@ -15,4 +15,5 @@ describe('on the XS engine', () => {
   require('./hostile-ab.test');
   require('./hostile-flood.test');
   require('./impaired.test');
+  require('./window-scale.test');
 });

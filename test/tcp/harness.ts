@@ -58,6 +58,8 @@ export interface Sent {
   flags: string;
   win: number;
   mss: number | undefined;
+  /** The window-scale option's shift, undefined without the option. */
+  wscale: number | undefined;
   payload: string;
 }
 
@@ -86,7 +88,7 @@ export class RecordingNetwork implements TcpNetwork {
     this.log.push({
       at: this.clock.now(), dst, tos, ttl, owner: ownerTask, ownerSocket, result,
       srcPort: seg.srcPort, dstPort: seg.dstPort, seq: seg.seq, ack: seg.ack, flags: flagsToString(seg.flags),
-      win: seg.window, mss: seg.options.mss, payload: text(seg.payload),
+      win: seg.window, mss: seg.options.mss, wscale: seg.options.windowScale, payload: text(seg.payload),
     });
     return result;
   }
@@ -98,6 +100,8 @@ export interface RecvSpec {
   ack?: number;
   win?: number;
   mss?: number;
+  /** The window-scale option's shift (RFC 7323). */
+  wscale?: number;
   payload?: string | Uint8Array;
   src?: number;
   srcPort?: number;
@@ -110,6 +114,7 @@ export interface SentSpec {
   ack?: number;
   win?: number;
   mss?: number | undefined;
+  wscale?: number | undefined;
   payload?: string;
   dst?: number;
   srcPort?: number;
@@ -192,6 +197,7 @@ export class TcpHarness {
   recv(r: RecvSpec): void {
     const payload = typeof r.payload === 'string' ? bytes(r.payload) : r.payload ?? new Uint8Array(0);
     const options: TcpOptions = r.mss === undefined ? {} : { mss: r.mss };
+    if (r.wscale !== undefined) options.windowScale = r.wscale;
     const src = r.src ?? PEER;
     const buf = new Uint8Array(60 + payload.length);
     const len = emitTcp({

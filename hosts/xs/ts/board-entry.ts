@@ -7,7 +7,7 @@
  *   xstcp-xs [--xsbug HOST:PORT] [--memory] dist/hosts/xs/ts/board-entry.js \
  *            --tap NAME --ip A.B.C.D/N [--gateway ...] [--mac ...] [--app ...] [--sockets N]
  *            [--msl S] [--reuse-time-wait on|off] [--trace] [--pcap FILE] [--retries N]
- *            [--impair loss=P,duplicate=P,reorder=P,delay=MS,seed=N]
+ *            [--impair loss=P,duplicate=P,reorder=P,delay=MS,seed=N] [--window BYTES]
  *
  * (--engine, --xsbug and --memory are accepted and ignored here: they are the host's.)
  * Prints `ready` on stderr once the interface is up; with --trace one JSON line per state

@@ -97,6 +97,20 @@ export interface TcpConfig {
   simultaneousOpen: boolean;
   /** Buffered sockets: congestion control (NewReno) and fast retransmit. */
   congestionControl: boolean;
+  /**
+   * RFC 7323 window scaling: our SYN offers the window-scale option, our SYN+ACK answers a
+   * SYN that offered it, and when both did, every later window is scaled (window-scale.ts).
+   * Off (µTasker): no option, windows stop at 65 535 bytes.
+   */
+  windowScaling: boolean;
+  /**
+   * The largest receive window the socket API takes (fnTCP_Listen, fnTCP_Connect,
+   * fnModifyTCPWindow, fnReportTCPWindow), in bytes: 65 535 to 1 073 725 440 (65 535 << 14);
+   * more than 65 535 only with windowScaling. The shift we announce is the smallest that fits
+   * it into the 16-bit field: 0 by default, so the peer may scale its window but ours stays
+   * within 65 535 bytes. A peer without scaling sees at most 65 535.
+   */
+  maxReceiveWindow: number;
 }
 
 export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
@@ -136,6 +150,8 @@ export const DEFAULT_TCP_CONFIG: Readonly<TcpConfig> = Object.freeze({
   deliverDataAfterFin: true,
   simultaneousOpen: true,
   congestionControl: true,
+  windowScaling: true,
+  maxReceiveWindow: 0xffff,
 } satisfies TcpConfig);
 
 /** The switches that make the stack behave like µTasker's code where that is configurable. */
@@ -155,7 +171,11 @@ export const UTASKER_CODE_COMPAT: Readonly<Partial<TcpConfig>> = Object.freeze({
   synOverload: 'reset',
   deliverDataAfterFin: false,
   simultaneousOpen: false,
+  windowScaling: false,
 } satisfies Partial<TcpConfig>);
+
+/** The largest window the 16-bit field can announce: 65 535 << 14 (RFC 7323 §2.3). */
+export const MAX_SCALED_WINDOW = 0xffff * 2 ** 14;
 
 function finiteIn(value: unknown, min: number, max: number, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max ? value : fallback;
@@ -170,6 +190,7 @@ export function resolveTcpConfig(partial: Partial<TcpConfig> = {}): TcpConfig {
   const d = DEFAULT_TCP_CONFIG;
   const p = partial as Partial<Record<keyof TcpConfig, unknown>>;
   const hour = 3_600_000;
+  const windowScaling = bool(p.windowScaling, d.windowScaling);
   return {
     sockets: Math.floor(finiteIn(p.sockets, 1, 255, d.sockets)),
     retries: Math.floor(finiteIn(p.retries, 0, 255, d.retries)),
@@ -207,5 +228,8 @@ export function resolveTcpConfig(partial: Partial<TcpConfig> = {}): TcpConfig {
     deliverDataAfterFin: bool(p.deliverDataAfterFin, d.deliverDataAfterFin),
     simultaneousOpen: bool(p.simultaneousOpen, d.simultaneousOpen),
     congestionControl: bool(p.congestionControl, d.congestionControl),
+    windowScaling,
+    // Without scaling nothing above 65 535 can be announced.
+    maxReceiveWindow: windowScaling ? Math.floor(finiteIn(p.maxReceiveWindow, 0xffff, MAX_SCALED_WINDOW, d.maxReceiveWindow)) : 0xffff,
   };
 }

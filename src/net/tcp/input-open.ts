@@ -9,6 +9,7 @@ import { CONNECTION_GONE, type TcpCore } from './core.js';
 import { seqAdd, seqGt, seqLeq } from './seq.js';
 import type { TcpSocket } from './socket.js';
 import { AppResult, TcpEvent, TcpState } from './types.js';
+import { agreeWindowScale } from './window-scale.js';
 import { CNT_TCP_CONREQ_REJECTED, DROP_TCP_BAD_ACK, DROP_TCP_CONREQ_WAIT, DROP_TCP_LISTENER_GONE, DROP_TCP_NO_SYN, DROP_TCP_RST_WITHOUT_ACK, DROP_TCP_SIMULTANEOUS_OPEN } from '../counter-ids.js';
 
 /** A SYN without ACK, RST or FIN. */
@@ -31,9 +32,10 @@ function peerMss(core: TcpCore, seg: TcpSegment): number {
   return Math.max(64, m);
 }
 
-/** Takes the peer's sequence number, MSS and window from its SYN or SYN+ACK. */
+/** Takes the peer's sequence number, MSS, window (never scaled in a SYN) and window scale from its SYN or SYN+ACK. */
 function acceptPeerSyn(core: TcpCore, s: TcpSocket, seg: TcpSegment): void {
   acceptPeer(s, seg.seq, peerMss(core, seg), seg.window, seg.ack);
+  agreeWindowScale(core.config, s, seg.options.windowScale);
 }
 
 /** The peer's side of a new connection: its ISN `irs`, MSS and window (as of a segment acknowledging `ack`). */

@@ -133,11 +133,13 @@ function completeHandshake(core: TcpCore, s: TcpSocket, seg: TcpSegment): boolea
 /** RFC 9293 send-window update rule (SND.WL1/SND.WL2); true when the window changed. */
 function updateWindow(s: TcpSocket, seg: TcpSegment): boolean {
   if (!(seqLt(s.sndWl1, seg.seq) || (s.sndWl1 === seg.seq && seqLeq(s.sndWl2, seg.ack)))) return false;
-  const changed = s.sndWnd !== seg.window;
-  s.sndWnd = seg.window;
+  // RFC 7323 §2.3: SEG.WND << Snd.Wind.Shift (at most 65 535 << 14, so no sign trouble).
+  const wnd = seg.window << s.sndWndShift;
+  const changed = s.sndWnd !== wnd;
+  s.sndWnd = wnd;
   s.sndWl1 = seg.seq;
   s.sndWl2 = seg.ack;
-  if (seg.window > s.maxSndWnd) s.maxSndWnd = seg.window;
+  if (wnd > s.maxSndWnd) s.maxSndWnd = wnd;
   return changed;
 }
 
@@ -164,7 +166,7 @@ function processAck(core: TcpCore, s: TcpSocket, seg: TcpSegment, handshake: boo
   }
   const flightBefore = seqDiff(s.sndMax, s.sndUna);
   const duplicate = !handshake && ack === s.sndUna && flightBefore > 0 && seg.payload.length === 0
-    && (seg.flags & (TCP_SYN | TCP_FIN)) === 0 && seg.window === s.sndWnd;
+    && (seg.flags & (TCP_SYN | TCP_FIN)) === 0 && (seg.window << s.sndWndShift) === s.sndWnd;
   let advanced = false;
   if (seqGt(ack, s.sndUna)) {
     advanced = true;

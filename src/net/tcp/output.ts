@@ -7,6 +7,7 @@ import type { Counters } from '../counters.js';
 import { emitTcp, tcpHeaderLength, TCP_ACK, TCP_RST, TCP_SYN, type TcpOptions, type TcpSegmentFields } from '../wire/tcp.js';
 import { IPPROTO_TCP } from '../wire/ipv4.js';
 import { advertisableWindow } from './silly-window.js';
+import { windowField, windowShiftFor } from './window-scale.js';
 import { seqAdd, seqDiff } from './seq.js';
 import { IPV4_PAYLOAD_OFFSET, SEND_NO_ARP_ENTRY, type TcpNetwork } from './network.js';
 import type { TcpConfig } from './config.js';
@@ -33,6 +34,8 @@ export class SegmentOutput {
   };
   private readonly noOptions: TcpOptions = {};
   private readonly synOptions: TcpOptions;
+  /** The SYN options with our window scale (RFC 7323). */
+  private readonly synScaleOptions: TcpOptions;
   /** The RST for an unmatched segment that is waiting for ARP, if any. */
   pendingReset: PendingReset | undefined = undefined;
 
@@ -42,6 +45,7 @@ export class SegmentOutput {
     private readonly counters: Counters,
   ) {
     this.synOptions = { mss: config.mss };
+    this.synScaleOptions = { mss: config.mss, windowScale: windowShiftFor(config.maxReceiveWindow) };
   }
 
   /** Largest payload that fits the transmit frame after a header without options. */
@@ -61,7 +65,7 @@ export class SegmentOutput {
     f.seq = seq >>> 0;
     f.ack = flags & TCP_ACK ? s.rcvNxt >>> 0 : 0;
     f.flags = flags;
-    f.options = flags & TCP_SYN ? this.synOptions : this.noOptions;
+    f.options = flags & TCP_SYN ? this.synOptionsFor(s, flags) : this.noOptions;
     f.window = flags & TCP_RST ? 0 : this.windowToAdvertise(s, (flags & TCP_SYN) !== 0);
     f.urgent = 0;
     const r = this.transmit(s.remoteAddr, s.tos, payload, s.index);
@@ -125,22 +129,34 @@ export class SegmentOutput {
   }
 
   /**
-   * The window for the next segment: what the application accepts (fnModifyTCPWindow),
+   * RFC 7323 §2.2: our SYN offers window scaling when configured; our SYN+ACK carries the
+   * option only when the peer's SYN did (a simultaneous open's SYN+ACK included).
+   */
+  private synOptionsFor(s: TcpSocket, flags: number): TcpOptions {
+    const scale = flags & TCP_ACK ? s.windowScaled : this.config.windowScaling;
+    return scale ? this.synScaleOptions : this.synOptions;
+  }
+
+  /**
+   * The window field of the next segment: what the application accepts (fnModifyTCPWindow),
    * with receiver silly-window avoidance (RFC 1122 §4.2.3.3), never moving the right
-   * edge left, at most 65535 (no window scaling). Remembers the advertised right edge.
+   * edge left, scaled by Rcv.Wind.Shift after the SYNs (window-scale.ts; at most 65535 in
+   * a SYN or without scaling). Remembers the advertised right edge.
    */
   private windowToAdvertise(s: TcpSocket, syn: boolean): number {
-    let w = advertisableWindow({
+    const w = advertisableWindow({
       freeSpace: s.rcvWindow,
       lastAdvertisedRightEdge: syn ? undefined : s.rcvAdvEdge,
       rcvNxt: s.rcvNxt,
       mss: this.config.mss,
       bufferSize: s.rcvBufferSize,
     });
-    if (w > MAX_WINDOW_FIELD) w = MAX_WINDOW_FIELD;
-    const edge = seqAdd(s.rcvNxt, w);
+    const shift = syn ? 0 : s.rcvWndShift;
+    const kept = syn || s.rcvAdvEdge === undefined ? 0 : seqDiff(s.rcvAdvEdge, s.rcvNxt);
+    const field = windowField(w, kept, shift);
+    const edge = seqAdd(s.rcvNxt, field << shift);
     if (s.rcvAdvEdge === undefined || syn || seqDiff(edge, s.rcvAdvEdge) > 0) s.rcvAdvEdge = edge;
-    return w;
+    return field;
   }
 
   private transmit(dst: number, tos: number, payload: Uint8Array, owner: number): number {

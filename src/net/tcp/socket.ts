@@ -22,7 +22,10 @@ export class TcpSocket {
   sndNxt = 0;
   /** Highest sequence number sent + 1 (SND.NXT before any rewind for a retransmission). */
   sndMax = 0;
+  /** SND.WND in bytes: the peer's window field shifted left by sndWndShift. */
   sndWnd = 0;
+  /** Snd.Wind.Shift (RFC 7323): the peer's shift, 0 without window scaling. */
+  sndWndShift = 0;
   localPort = 0;
   remotePort = 0;
   remoteAddr = 0;
@@ -88,6 +91,10 @@ export class TcpSocket {
   rcvWindow = 1460;
   /** The window given to listen/connect: the receive "buffer" for SWS avoidance. */
   rcvBufferSize = 1460;
+  /** Rcv.Wind.Shift (RFC 7323): ours, applied to every window we send after the SYNs. */
+  rcvWndShift = 0;
+  /** Both SYNs carried the window-scale option (our SYN+ACK carries it only then). */
+  windowScaled = false;
   /** RCV.NXT + RCV.WND as last advertised; undefined before the first advertisement. */
   rcvAdvEdge: number | undefined = undefined;
   /** The peer's FIN has been received (and counted in rcvNxt). */
@@ -163,6 +170,8 @@ export class TcpSocket {
     this.passiveOpen = false;
     this.iss = this.sndUna = this.blockStart = this.sndNxt = this.sndMax = 0;
     this.sndWnd = this.sndWl1 = this.sndWl2 = this.maxSndWnd = 0;
+    this.sndWndShift = this.rcvWndShift = 0;
+    this.windowScaled = false;
     this.finSent = this.closePending = false;
     this.irs = this.rcvNxt = 0;
     this.rcvAdvEdge = undefined;

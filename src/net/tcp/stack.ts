@@ -102,7 +102,7 @@ export class TcpStack {
   listen(socket: number, port: number, maxWindow: number): number {
     return this.withSocket(socket, (s) => {
       if ((s.state & LISTEN_ALLOWED) === 0) return TcpError.SocketStateInvalid;
-      if (!isU16(port) || !isU16(maxWindow)) return TcpError.SocketStateInvalid;
+      if (!isU16(port) || !this.isWindow(maxWindow)) return TcpError.SocketStateInvalid;
       const localPort = port !== 0 ? port : s.localPort;
       if (localPort === 0) return TcpError.SocketStateInvalid;
       this.core.flushData(s);
@@ -119,7 +119,7 @@ export class TcpStack {
   /** fnTCP_Connect: SYN now (or after ARP), TCP_EVENT_CONNECTED later. Local port 0 = ephemeral. */
   connect(socket: number, remote: number, remotePort: number, localPort: number, maxWindow: number): number {
     return this.withSocket(socket, (s) => {
-      if (!isUnicastAddress(remote) || !isU16(remotePort) || remotePort === 0 || !isU16(localPort) || !isU16(maxWindow)) {
+      if (!isUnicastAddress(remote) || !isU16(remotePort) || remotePort === 0 || !isU16(localPort) || !this.isWindow(maxWindow)) {
         return TcpError.SocketStateInvalid;
       }
       const reuse = s.state === TcpState.FinWait2 || s.state === TcpState.TimeWait;
@@ -211,7 +211,7 @@ export class TcpStack {
   /** fnModifyTCPWindow: the window to advertise from now on; nothing is sent. */
   modifyWindow(socket: number, window: number): number {
     return this.withSocket(socket, (s) => {
-      if (!isU16(window)) return TcpError.SocketStateInvalid;
+      if (!this.isWindow(window)) return TcpError.SocketStateInvalid;
       s.rcvWindow = window;
       return socket;
     });
@@ -225,7 +225,7 @@ export class TcpStack {
    */
   reportWindow(socket: number, window: number): number {
     return this.withSocket(socket, (s) => {
-      if (!isU16(window)) return TcpError.SocketStateInvalid;
+      if (!this.isWindow(window)) return TcpError.SocketStateInvalid;
       s.rcvWindow = window;
       if (s.state !== TcpState.Established) return TcpError.SocketStateInvalid;
       if (this.core.inInput) return this.core.ackAfterInput(s);
@@ -345,6 +345,11 @@ export class TcpStack {
   private internalError(e: unknown): void {
     this.counters.inc(CNT_TCP_INTERNAL_ERRORS);
     this.core.log('error', `tcp: internal error: ${String(e)}`);
+  }
+
+  /** A window the API takes: µTasker's unsigned short, or up to maxReceiveWindow (window scaling). */
+  private isWindow(value: unknown): value is number {
+    return isU16(value) || (isIndex(value, this.config.maxReceiveWindow + 1));
   }
 
   private setWindow(s: TcpSocket, maxWindow: number): void {
