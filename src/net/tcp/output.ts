@@ -6,7 +6,7 @@
 import type { Counters } from '../counters.js';
 import { emitTcp, tcpHeaderLength, TCP_ACK, TCP_RST, TCP_SYN, type TcpOptions, type TcpSegmentFields } from '../wire/tcp.js';
 import { IPPROTO_TCP } from '../wire/ipv4.js';
-import { advertisableWindow } from './silly-window.js';
+import { advertisableWindowOf } from './silly-window.js';
 import { seqAdd, seqDiff } from './seq.js';
 import { IPV4_PAYLOAD_OFFSET, SEND_NO_ARP_ENTRY, type TcpNetwork } from './network.js';
 import type { TcpConfig } from './config.js';
@@ -130,13 +130,7 @@ export class SegmentOutput {
    * edge left, at most 65535 (no window scaling). Remembers the advertised right edge.
    */
   private windowToAdvertise(s: TcpSocket, syn: boolean): number {
-    let w = advertisableWindow({
-      freeSpace: s.rcvWindow,
-      lastAdvertisedRightEdge: syn ? undefined : s.rcvAdvEdge,
-      rcvNxt: s.rcvNxt,
-      mss: this.config.mss,
-      bufferSize: s.rcvBufferSize,
-    });
+    let w = advertisableWindowOf(s.rcvWindow, syn ? undefined : s.rcvAdvEdge, s.rcvNxt, this.config.mss, s.rcvBufferSize);
     if (w > MAX_WINDOW_FIELD) w = MAX_WINDOW_FIELD;
     const edge = seqAdd(s.rcvNxt, w);
     if (s.rcvAdvEdge === undefined || syn || seqDiff(edge, s.rcvAdvEdge) > 0) s.rcvAdvEdge = edge;
