@@ -37,6 +37,7 @@ import {
   type BufferedServiceOptions,
   type ServiceCounters,
 } from './buffered.js';
+import { copyBytes } from '../net/wire/bytes.js';
 
 export const CHARGEN_PORT = 19;
 /** Printable characters per line. */
@@ -84,7 +85,7 @@ export function fillChargen(position: number, out: Uint8Array, at: number, n: nu
       // Line L's column c is character (L + c) mod 95 from the first printable one.
       const k = Math.min(CHARGEN_LINE_CHARS - column, end - i);
       const from = (line % CHARGEN_CHARACTERS) + column;
-      out.set(table.subarray(from, from + k), i);
+      copyBytes(out, i, table, from, from + k); // native on XS, and no view per line
       i += k;
       column += k;
     } else if (column === CHARGEN_LINE_CHARS) {

@@ -23,7 +23,7 @@ import { ICMP_ECHO_REPLY, ICMP_ECHO_REQUEST, emitIcmpEcho, parseIcmp } from './w
 import { ArpCache, ARP_DEFAULTS, type ArpConfig, type ArpOwner } from './arp-cache.js';
 import { Counters } from './counters.js';
 import { ARP_RESOLUTION_FAILED, ARP_RESOLUTION_SUCCESS, IPV4_PAYLOAD_OFFSET, SEND_NO_ARP_ENTRY, type Ipv4Sender } from './ipv4-sender.js';
-import { TASK_ARP, TASK_ETHERNET } from './tasks.js';
+import { TASK_ARP, TASK_ETHERNET_CODE } from './tasks.js';
 import { counterId } from './counters.js';
 import { DROP_ETH_TRUNCATED, dropReasonCode } from './wire/reasons.js';
 import { readU16 } from './wire/bytes.js';
@@ -127,10 +127,10 @@ export class NetInterface implements Ipv4Sender {
 
   /** Brings the interface up: hooks the driver's receive notification and announces us. */
   start(): void {
-    this.mac.setReceiveNotify(() => this.scheduler.setState(TASK_ETHERNET, TaskState.Activate));
+    this.mac.setReceiveNotify(() => this.scheduler.setState(TASK_ETHERNET_CODE, TaskState.Activate));
     this.sendGratuitousArp();
     // Frames may have arrived before we listened.
-    this.scheduler.setState(TASK_ETHERNET, TaskState.Activate);
+    this.scheduler.setState(TASK_ETHERNET_CODE, TaskState.Activate);
   }
 
   setProtocolHandler(protocol: number, handler: ProtocolHandler): void {
@@ -260,7 +260,7 @@ export class NetInterface implements Ipv4Sender {
       handled++;
       this.handleFrame(frame);
     }
-    this.scheduler.setState(TASK_ETHERNET, TaskState.Activate);
+    this.scheduler.setState(TASK_ETHERNET_CODE, TaskState.Activate);
   }
 
   /** One received frame, from driver to protocol handler. Never throws; allocates nothing for TCP. */

@@ -484,23 +484,29 @@ export class Scheduler {
   }
 }
 
-/** A task's character code (0..0xff), or -1 when `task` names none. */
+/**
+ * A task's character code (0..0xff), or -1 when `task` names none. A code is checked
+ * first and without `typeof`: the stack's own calls pass codes on every frame, and on our
+ * XS host a string literal is copied into a new chunk each time it is evaluated and a
+ * method called on a string primitive wraps it in a new object.
+ */
 function taskCode(task: TaskRef): number {
-  if (typeof task === 'string') {
-    const code = task.length > 0 ? task.charCodeAt(0) : -1;
-    return code <= 0xff ? code : -1;
-  }
-  return Number.isInteger(task) && task >= 0 && task <= 0xff ? task : -1;
+  if (Number.isInteger(task)) return (task as number) >= 0 && (task as number) <= 0xff ? task as number : -1;
+  if (typeof task !== 'string') return -1;
+  const code = task.length > 0 ? task.charCodeAt(0) : -1;
+  return code <= 0xff ? code : -1;
 }
 
+/** An integer 0..0xff (Number.isInteger is false for anything but a number). */
 function isByte(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xff;
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 0xff;
 }
 
 /** Whole ticks from a count that may carry float noise (0.05 * SEC); undefined when invalid. */
 function toTicks(value: unknown): number | undefined {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return undefined;
-  return Math.floor(value + 1e-9);
+  // Number.isFinite is false for anything but a number: no typeof (see taskCode).
+  if (!Number.isFinite(value) || (value as number) < 0) return undefined;
+  return Math.floor((value as number) + 1e-9);
 }
 
 function describe(e: unknown): string {

@@ -4,10 +4,11 @@
  * allow, and retransmits by itself (RFC 6298 timer, fast retransmit and NewReno), probes
  * a zero window and avoids silly windows. The listener still gets µTasker's events.
  */
-import { NewReno } from './congestion.js';
+import { FAST_RETRANSMIT, NewReno, RETRANSMIT_FIRST_UNACKED } from './congestion.js';
+import { RTO_RFC6298 } from './config.js';
 import { CONNECTION_GONE, type TcpCore } from './core.js';
 import { SendBuffer } from './send-buffer.js';
-import { shouldSend } from './silly-window.js';
+import { sendableNow } from './silly-window.js';
 import { seqAdd, seqDiff, seqGt, seqLt } from './seq.js';
 import type { TcpSocket } from './socket.js';
 import { TcpEvent, TcpState } from './types.js';
@@ -141,15 +142,8 @@ export function trySend(core: TcpCore, s: TcpSocket): number {
 function nextSegment(core: TcpCore, s: TcpSocket, tx: BufferedTx, offset: number): number {
   const cwnd = core.config.congestionControl ? tx.cc.cwnd : Number.MAX_SAFE_INTEGER;
   const mss = segmentLimit(core, s);
-  return shouldSend({
-    available: tx.buffer.length - offset,
-    usableWindow: Math.min(s.sndWnd, cwnd) - offset,
-    mss,
-    maxPeerWindow: s.maxSndWnd,
-    nothingOutstanding: offset === 0,
-    pushed: true,
-    nagle: false, // µTasker has no Nagle algorithm: written bytes go out at once
-  });
+  // Pushed, and no Nagle algorithm (µTasker has none): written bytes go out at once.
+  return sendableNow(tx.buffer.length - offset, Math.min(s.sndWnd, cwnd) - offset, mss, s.maxSndWnd, offset === 0, true, false);
 }
 
 /**
@@ -216,7 +210,7 @@ export function onBufferedAck(core: TcpCore, s: TcpSocket, dataAcked: number, fl
   if (tx === undefined) return;
   tx.buffer.release(Math.min(dataAcked, tx.buffer.length));
   if (seqLt(s.sndNxt, s.sndUna)) s.sndNxt = s.sndUna;
-  if (core.config.congestionControl && tx.cc.onAck(dataAcked, s.sndUna, flightBefore) === 'retransmit-first-unacked') {
+  if (core.config.congestionControl && tx.cc.onAck(dataAcked, s.sndUna, flightBefore) === RETRANSMIT_FIRST_UNACKED) {
     resendFirst(core, s);
   }
   if (tx.buffer.length === 0 && tx.wakeTask !== undefined) {
@@ -231,7 +225,7 @@ export function onBufferedDuplicateAck(core: TcpCore, s: TcpSocket): void {
   const tx = s.tx;
   if (tx === undefined || !core.config.congestionControl) return;
   const flight = seqDiff(s.sndMax, s.sndUna);
-  if (tx.cc.onDuplicateAck(flight, s.sndMax, s.sndUna) === 'fast-retransmit') {
+  if (tx.cc.onDuplicateAck(flight, s.sndMax, s.sndUna) === FAST_RETRANSMIT) {
     core.counters.inc(CNT_TCP_FAST_RETRANSMITS);
     resendFirst(core, s);
   }
@@ -262,8 +256,8 @@ export function resendAfterArp(core: TcpCore, s: TcpSocket): void {
 /** Zero-window persist timer: starts with the RTO (or µTasker's silly-window delay) and backs off. */
 export function startPersist(core: TcpCore, s: TcpSocket): void {
   if (s.persistAt !== undefined) return;
-  const base = core.config.rtoMode === 'rfc6298' ? s.rto.rtoMs : core.config.sillyWindowDelayMs;
-  const interval = core.config.rtoMode === 'rfc6298'
+  const base = core.config.rtoMode === RTO_RFC6298 ? s.rto.rtoMs : core.config.sillyWindowDelayMs;
+  const interval = core.config.rtoMode === RTO_RFC6298
     ? Math.min(core.config.rtoMaxMs, base * 2 ** Math.min(s.persistBackoff, 16))
     : base;
   s.persistAt = core.deadline(core.now() + interval);
@@ -273,10 +267,9 @@ export function startPersist(core: TcpCore, s: TcpSocket): void {
 export function sendWindowProbe(core: TcpCore, s: TcpSocket): void {
   const tx = s.tx;
   if (tx === undefined || tx.buffer.length === 0 || s.sndWnd !== 0) return;
-  const scratch = core.txScratch;
-  tx.buffer.copyOut(0, 1, scratch, 0);
+  tx.buffer.copyOut(0, 1, core.txScratch, 0);
   core.counters.inc(CNT_TCP_WINDOW_PROBES);
-  core.out.send(s, TCP_ACK, s.sndUna, scratch.subarray(0, 1));
+  core.out.send(s, TCP_ACK, s.sndUna, core.txView.view(1));
   // The probe byte is not "sent" for SND.NXT: if the peer drops it, normal sending resumes at SND.UNA.
   const end = seqAdd(s.sndUna, 1);
   if (seqGt(end, s.sndMax)) s.sndMax = end;

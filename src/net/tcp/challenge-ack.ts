@@ -55,6 +55,19 @@ export class ChallengeAckLimiter {
 }
 
 export type RstClass = 'exact' | 'in-window' | 'outside';
+export type AckClass = 'new' | 'duplicate' | 'old' | 'unacceptable';
+
+/*
+ * The classes as constants, returned and compared per segment: on our XS host (XS 13.3)
+ * each evaluation of a string literal copies it into a new chunk, a constant is made once.
+ */
+export const RST_EXACT = 'exact';
+export const RST_IN_WINDOW = 'in-window';
+export const RST_OUTSIDE = 'outside';
+export const ACK_NEW = 'new';
+export const ACK_DUPLICATE = 'duplicate';
+export const ACK_OLD = 'old';
+export const ACK_UNACCEPTABLE = 'unacceptable';
 
 /**
  * RFC 5961 §3.2 for a RST in a synchronized state: 'exact' (seq = RCV.NXT) resets the
@@ -62,11 +75,9 @@ export type RstClass = 'exact' | 'in-window' | 'outside';
  * 'outside' is dropped silently.
  */
 export function classifyRst(seq: number, rcvNxt: number, rcvWnd: number): RstClass {
-  if ((seq >>> 0) === (rcvNxt >>> 0)) return 'exact';
-  return seqInWindow(seq, rcvNxt, rcvWnd) ? 'in-window' : 'outside';
+  if ((seq >>> 0) === (rcvNxt >>> 0)) return RST_EXACT;
+  return seqInWindow(seq, rcvNxt, rcvWnd) ? RST_IN_WINDOW : RST_OUTSIDE;
 }
-
-export type AckClass = 'new' | 'duplicate' | 'old' | 'unacceptable';
 
 /**
  * RFC 5961 §5.2 ACK acceptability: SND.UNA − MAX.SND.WND <= SEG.ACK <= SND.NXT.
@@ -77,9 +88,9 @@ export type AckClass = 'new' | 'duplicate' | 'old' | 'unacceptable';
 export function classifyAck(ack: number, sndUna: number, sndNxt: number, maxSndWnd: number): AckClass {
   const a = ack >>> 0;
   const una = sndUna >>> 0;
-  if (a === una) return 'duplicate';
+  if (a === una) return ACK_DUPLICATE;
   const ahead = seqDiff(a, una);
-  if (ahead > 0) return ahead <= seqDiff(sndNxt, una) ? 'new' : 'unacceptable';
+  if (ahead > 0) return ahead <= seqDiff(sndNxt, una) ? ACK_NEW : ACK_UNACCEPTABLE;
   const oldest = seqAdd(una, -Math.max(0, Math.floor(maxSndWnd)));
-  return seqDiff(a, oldest) >= 0 ? 'old' : 'unacceptable';
+  return seqDiff(a, oldest) >= 0 ? ACK_OLD : ACK_UNACCEPTABLE;
 }

@@ -7,6 +7,12 @@
  * code on or off; every one defaults to the RFC behaviour, and `UTASKER_CODE_COMPAT`
  * gives the set that reproduces µTasker's code where that is possible.
  */
+/**
+ * rtoMode's RFC value, for comparisons on the hot path: on our XS host (XS 13.3) every
+ * evaluation of a string literal copies it into a new chunk; a constant is made once.
+ */
+export const RTO_RFC6298 = 'rfc6298';
+
 export interface TcpConfig {
   /** Size of the socket pool (NO_OF_TCPSOCKETS). */
   sockets: number;

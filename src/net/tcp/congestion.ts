@@ -33,6 +33,13 @@ export interface NewRenoOptions {
 
 export type AckAction = 'none' | 'retransmit-first-unacked';
 export type DupAckAction = 'none' | 'fast-retransmit';
+/**
+ * The answers as constants, returned and compared per ACK: on our XS host (XS 13.3) each
+ * evaluation of a string literal copies it into a new chunk, a constant is made once.
+ */
+export const NO_ACTION = 'none';
+export const RETRANSMIT_FIRST_UNACKED = 'retransmit-first-unacked';
+export const FAST_RETRANSMIT = 'fast-retransmit';
 
 /** Largest window TCP can express (65535 << 14); also the "arbitrarily high" ssthresh. */
 const MAX_WINDOW = 0x3fffc000;
@@ -127,7 +134,7 @@ export class NewReno {
    * be retransmitted. Outside recovery cwnd grows (slow start or congestion avoidance).
    */
   onAck(ackedBytes: number, ack: number, flightSizeBefore: number): AckAction {
-    if (!(ackedBytes > 0)) return 'none';
+    if (!(ackedBytes > 0)) return NO_ACTION;
     this.pristine = false;
     this.dupAckCount = 0;
     this.timeoutsInRow = 0;
@@ -142,7 +149,7 @@ export class NewReno {
         this.recovering = false;
         this.partialAckCount = 0;
         this.bytesAcked = 0;
-        return 'none';
+        return NO_ACTION;
       }
       // Partial ACK: deflate by what left the network, add back one MSS if at least one
       // MSS was acknowledged (it also made room for one more segment).
@@ -150,7 +157,7 @@ export class NewReno {
       if (ackedBytes >= mss) w += mss;
       this.window = Math.max(mss, w);
       this.partialAckCount++;
-      return 'retransmit-first-unacked';
+      return RETRANSMIT_FIRST_UNACKED;
     }
 
     if (this.window < this.threshold) {
@@ -164,7 +171,7 @@ export class NewReno {
         this.window = Math.min(MAX_WINDOW, this.window + mss);
       }
     }
-    return 'none';
+    return NO_ACTION;
   }
 
   /**
@@ -178,11 +185,11 @@ export class NewReno {
     const mss = this.smss;
     if (this.recovering) {
       this.window = Math.min(MAX_WINDOW, this.window + mss);
-      return 'none';
+      return NO_ACTION;
     }
     this.dupAckCount++;
-    if (this.dupAckCount !== DUP_ACK_THRESHOLD) return 'none';
-    if (this.recoverSeq !== undefined && !seqGeq(sndUna, this.recoverSeq)) return 'none';
+    if (this.dupAckCount !== DUP_ACK_THRESHOLD) return NO_ACTION;
+    if (this.recoverSeq !== undefined && !seqGeq(sndUna, this.recoverSeq)) return NO_ACTION;
     this.threshold = this.halvedFlight(flightSize);
     this.window = this.threshold + DUP_ACK_THRESHOLD * mss;
     this.recoverSeq = sndNxt >>> 0;
@@ -190,7 +197,7 @@ export class NewReno {
     this.partialAckCount = 0;
     this.bytesAcked = 0;
     this.afterTimeout = false;
-    return 'fast-retransmit';
+    return FAST_RETRANSMIT;
   }
 
   /**

@@ -7,16 +7,17 @@ import type { Clock } from '../../host/clock.js';
 import type { LogSink } from '../../host/log.js';
 import type { RandomSource } from '../../host/random.js';
 import { Counters } from '../counters.js';
+import { PrefixView } from '../wire/bytes.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../wire/tcp.js';
 import { ChallengeAckLimiter } from './challenge-ack.js';
 import { DeferredSegments } from './deferred-output.js';
-import type { TcpConfig } from './config.js';
+import { RTO_RFC6298, type TcpConfig } from './config.js';
 import { IsnGenerator } from './isn.js';
 import { IPV4_PAYLOAD_OFFSET, type TcpNetwork } from './network.js';
 import { SynBacklog } from './syn-backlog.js';
 import { SynCookies } from './syn-cookie.js';
 import { SegmentOutput } from './output.js';
-import { TASK_TCP } from '../tasks.js';
+import { TASK_TCP_CODE } from '../tasks.js';
 import { RtoEstimator } from './rto.js';
 import { seqAdd, seqDiff, seqGt } from './seq.js';
 import { TcpSocket } from './socket.js';
@@ -26,8 +27,9 @@ import { CNT_TCP_EVENTS, CNT_TCP_EVENTS_OTHER, CNT_TCP_ABORTS, CNT_TCP_CHALLENGE
 /** What the stack needs of the scheduler (a structural subset of src/sched's Scheduler). */
 export interface TcpScheduler {
   readonly ticksPerSecond: number;
-  monoTimer(task: string, delayTicks: number, event: number): void;
-  stopTimer(task: string): void;
+  /** `task` by name or character code (the stack passes codes: no string work per segment). */
+  monoTimer(task: string | number, delayTicks: number, event: number): void;
+  stopTimer(task: string | number): void;
   read(queue: number, buf: Uint8Array, n: number): number;
   interruptMessage(task: string, event: number): number;
 }
@@ -65,6 +67,8 @@ export class TcpCore {
   readonly challengeAcks: ChallengeAckLimiter;
   /** Where buffered bytes are copied before a segment is built. */
   readonly txScratch: Uint8Array;
+  /** Views of txScratch's first bytes, the payloads of segments built from it. */
+  readonly txView: PrefixView;
   private readonly isn: IsnGenerator;
   /** Stateless SYN+ACKs for ports whose sockets are all busy (config.synOverload 'cookie'). */
   readonly synCookies: SynCookies;
@@ -86,6 +90,11 @@ export class TcpCore {
   private rescan = false;
   /** Sockets with an ACK or FIN due at the end of input (each once). */
   private readonly outputDue: TcpSocket[] = [];
+  /**
+   * How many of outputDue's entries are due. The array is never shortened: on XS, emptying
+   * it frees its storage and the next push allocates it again, once per segment.
+   */
+  private outputDueCount = 0;
   /** Who watches state changes and listener events (the board's trace). */
   private observer: TcpObserver | undefined = undefined;
   /**
@@ -113,6 +122,7 @@ export class TcpCore {
     for (let i = 0; i < config.sockets; i++) this.sockets.push(new TcpSocket(i, this.newRto()));
     this.out = new SegmentOutput(network, config, counters);
     this.txScratch = new Uint8Array(Math.max(1, this.out.maxPayload()));
+    this.txView = new PrefixView(this.txScratch);
     this.deferred = new DeferredSegments(DEFERRED_SEGMENTS, config.deferredOutputBytes);
     this.challengeAcks = new ChallengeAckLimiter({ perSecond: config.challengeAcksPerSecond, random });
     this.isn = new IsnGenerator(random, () => clock.now());
@@ -157,7 +167,9 @@ export class TcpCore {
     let answer: number = AppResult.Accept;
     try {
       const r = listener(s.index, event, data, portLen);
-      if (typeof r === 'number' && Number.isFinite(r)) answer = r | 0;
+      // Number.isFinite is false for anything but a finite number (no typeof: a string
+      // literal costs an allocation on XS each time it is evaluated).
+      if (Number.isFinite(r)) answer = (r as number) | 0;
     } catch (e) {
       this.counters.inc(CNT_TCP_LISTENER_ERRORS);
       this.log('warn', `tcp: listener of socket ${s.index} threw on event ${event}: ${String(e)}`);
@@ -182,7 +194,7 @@ export class TcpCore {
 
   /** The retransmission timeout that applies now. */
   rtoFor(s: TcpSocket): number {
-    if (this.config.rtoMode === 'rfc6298') return s.rto.rtoMs;
+    if (this.config.rtoMode === RTO_RFC6298) return s.rto.rtoMs;
     // µTasker: a SYN is repeated after TCP_STANDARD_RETRY_TOUT, later ones after TCP_SYN_RETRY_TOUT.
     if (s.state === TcpState.SynSent && s.rtxCount > 0) return this.config.synRetryMs;
     return this.config.retryMs;
@@ -213,13 +225,13 @@ export class TcpCore {
     const earliest = this.earliest;
     if (earliest === this.armedFor) return;
     if (earliest === undefined) {
-      this.scheduler.stopTimer(TASK_TCP);
+      this.scheduler.stopTimer(TASK_TCP_CODE);
       this.armedFor = undefined;
       return;
     }
     const tickMs = 1000 / Math.max(1, this.scheduler.ticksPerSecond);
     const ticks = Math.max(1, Math.ceil((earliest - this.now()) / tickMs - 1e-9));
-    this.scheduler.monoTimer(TASK_TCP, ticks, E_POLL_TCP);
+    this.scheduler.monoTimer(TASK_TCP_CODE, ticks, E_POLL_TCP);
     this.armedFor = earliest;
   }
 
@@ -232,8 +244,9 @@ export class TcpCore {
   private rescanDeadlines(): void {
     this.rescan = false;
     this.earliest = undefined;
-    for (const s of this.sockets) {
-      const d = s.nextDeadline();
+    const sockets = this.sockets;
+    for (let i = 0; i < sockets.length; i++) {
+      const d = sockets[i].nextDeadline();
       if (d !== undefined) this.deadline(d);
     }
   }
@@ -249,7 +262,7 @@ export class TcpCore {
   sendAck(s: TcpSocket): void {
     if (!this.deferOutput) this.sendAckNow(s);
     else if (!s.ackDue) {
-      if (!s.finDue) this.outputDue.push(s);
+      if (!s.finDue) this.outputDue[this.outputDueCount++] = s;
       s.ackDue = true;
     }
   }
@@ -299,10 +312,10 @@ export class TcpCore {
   endInput(): void {
     this.deferOutput = false;
     this.marked.length = 0; // normally taken already; left over only when the input failed
-    if (this.deferred.pending > 0) this.deferred.flush(this.out, this.sockets, this.txScratch);
+    if (this.deferred.pending > 0) this.deferred.flush(this.out, this.sockets, this.txView);
     const due = this.outputDue;
-    for (let i = 0; i < due.length; i++) if (due[i].finDue || due[i].ackDue) this.flushOutput(due[i]);
-    due.length = 0;
+    for (let i = 0; i < this.outputDueCount; i++) if (due[i].finDue || due[i].ackDue) this.flushOutput(due[i]);
+    this.outputDueCount = 0;
   }
 
   /** Sends the socket's due output now (before its application may reuse the socket). */
@@ -316,7 +329,7 @@ export class TcpCore {
 
   /** Sends the socket's deferred data segments now (its connection is about to end or change). */
   flushData(s: TcpSocket): void {
-    if (this.deferred.pending > 0) this.deferred.flushSocket(this.out, s, this.txScratch);
+    if (this.deferred.pending > 0) this.deferred.flushSocket(this.out, s, this.txView);
   }
 
   /**
@@ -326,7 +339,7 @@ export class TcpCore {
   sendPayload(s: TcpSocket, flags: number, seq: number, payload: Uint8Array): number {
     if (this.deferOutput) {
       if (this.deferred.addCopy(s, flags, seq, payload)) return frameLength(payload.length);
-      this.deferred.flush(this.out, this.sockets, this.txScratch); // full: keep the order, send now
+      this.deferred.flush(this.out, this.sockets, this.txView); // full: keep the order, send now
     }
     return this.out.send(s, flags, seq, payload);
   }
@@ -340,10 +353,10 @@ export class TcpCore {
     if (n <= 0) return this.out.send(s, flags, seq);
     if (this.deferOutput) {
       if (this.deferred.addRange(s, flags, seq, n)) return frameLength(n);
-      this.deferred.flush(this.out, this.sockets, scratch);
+      this.deferred.flush(this.out, this.sockets, this.txView);
     }
     const len = tx.buffer.copyOut(offset, n, scratch, 0);
-    return this.out.send(s, flags, seq, scratch.subarray(0, len));
+    return this.out.send(s, flags, seq, this.txView.view(len));
   }
 
   /** An ACK answering a RST or SYN that might be forged (RFC 5961 §3.2, §4.2), rate-limited (§7). */
@@ -375,7 +388,7 @@ export class TcpCore {
       if (seqGt(s.sndNxt, s.sndMax)) s.sndMax = s.sndNxt;
     }
     if (this.deferOutput) {
-      if (!s.finDue && !s.ackDue) this.outputDue.push(s);
+      if (!s.finDue && !s.ackDue) this.outputDue[this.outputDueCount++] = s;
       s.finDue = true;
     } else this.out.send(s, TCP_FIN | TCP_ACK, seqAdd(s.sndMax, -1));
   }

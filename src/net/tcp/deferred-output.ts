@@ -10,6 +10,7 @@
  * buffer and are copied out when the segment leaves. The queue is bounded: a segment that
  * does not fit makes the caller flush the queue first and send at once, as before.
  */
+import { copyBytes, type PrefixView } from '../wire/bytes.js';
 import type { SegmentOutput } from './output.js';
 import { seqDiff } from './seq.js';
 import type { TcpSocket } from './socket.js';
@@ -74,7 +75,7 @@ export class DeferredSegments {
   }
 
   /** Sends every queued segment in order and empties the queue. */
-  flush(out: SegmentOutput, sockets: readonly TcpSocket[], scratch: Uint8Array): void {
+  flush(out: SegmentOutput, sockets: readonly TcpSocket[], scratch: PrefixView): void {
     for (let i = 0; i < this.count; i++) {
       const index = this.socket[i];
       if (index !== DONE) this.emit(i, out, sockets[index], scratch);
@@ -84,7 +85,7 @@ export class DeferredSegments {
   }
 
   /** Sends the queued segments of `s` now (before its connection ends or is reused). */
-  flushSocket(out: SegmentOutput, s: TcpSocket, scratch: Uint8Array): void {
+  flushSocket(out: SegmentOutput, s: TcpSocket, scratch: PrefixView): void {
     for (let i = 0; i < this.count; i++) {
       if (this.socket[i] !== s.index) continue;
       this.emit(i, out, s, scratch);
@@ -96,13 +97,15 @@ export class DeferredSegments {
    * Sends record i, unless its connection is gone. A buffered range is taken from the send
    * buffer as it is now: bytes the peer acknowledged meanwhile are skipped.
    */
-  private emit(i: number, out: SegmentOutput, s: TcpSocket, scratch: Uint8Array): void {
+  private emit(i: number, out: SegmentOutput, s: TcpSocket, scratch: PrefixView): void {
     if (s.generation !== this.generation[i]) return;
     const at = this.at[i];
     let seq = this.seq[i];
     let n = this.length[i];
     if (at !== FROM_SEND_BUFFER) {
-      out.send(s, this.flags[i], seq, (this.bytes as Uint8Array).subarray(at, at + n));
+      // Through the scratch, whose views are kept: a native copy costs less than a view.
+      const copied = copyBytes(scratch.buffer, 0, this.bytes as Uint8Array, at, at + n);
+      out.send(s, this.flags[i], seq, scratch.view(copied));
       return;
     }
     const tx = s.tx;
@@ -114,7 +117,7 @@ export class DeferredSegments {
       offset = 0;
     }
     if (n <= 0) return;
-    const copied = tx.buffer.copyOut(offset, Math.min(n, scratch.length), scratch, 0);
-    if (copied > 0) out.send(s, this.flags[i], seq, scratch.subarray(0, copied));
+    const copied = tx.buffer.copyOut(offset, Math.min(n, scratch.buffer.length), scratch.buffer, 0);
+    if (copied > 0) out.send(s, this.flags[i], seq, scratch.view(copied));
   }
 }

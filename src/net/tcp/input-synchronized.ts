@@ -5,7 +5,7 @@
  */
 import { seqLen, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../wire/tcp.js';
 import { onBufferedAck, onBufferedDuplicateAck, startPersist, trySend } from './buffered.js';
-import { classifyAck, classifyRst } from './challenge-ack.js';
+import { ACK_UNACCEPTABLE, classifyAck, classifyRst, RST_IN_WINDOW, RST_OUTSIDE } from './challenge-ack.js';
 import { CONNECTION_GONE, type TcpCore } from './core.js';
 import { inputListen, isBareSyn, synAckReceived } from './input-open.js';
 import { receiveText, requestedClose } from './input-text.js';
@@ -103,11 +103,11 @@ export function inputSynchronized(core: TcpCore, s: TcpSocket, src: number, seg:
 function inputReset(core: TcpCore, s: TcpSocket, seq: number, wnd: number): void {
   if (core.config.rfc5961) {
     const c = classifyRst(seq, s.rcvNxt, wnd);
-    if (c === 'outside') {
+    if (c === RST_OUTSIDE) {
       core.counters.drop(DROP_TCP_RST_OUT_OF_WINDOW);
       return;
     }
-    if (c === 'in-window') {
+    if (c === RST_IN_WINDOW) {
       core.challengeAck(s);
       return;
     }
@@ -157,7 +157,7 @@ function processAck(core: TcpCore, s: TcpSocket, seg: TcpSegment, handshake: boo
     else core.sendAck(s);
     return false;
   }
-  if (core.config.rfc5961 && classifyAck(ack, s.sndUna, s.sndMax, s.maxSndWnd) === 'unacceptable') {
+  if (core.config.rfc5961 && classifyAck(ack, s.sndUna, s.sndMax, s.maxSndWnd) === ACK_UNACCEPTABLE) {
     // RFC 5961 §5.2: older than anything the peer could still acknowledge — blind data
     // injection, not the peer. The segment goes; a rate-limited challenge ACK answers.
     core.counters.drop(DROP_TCP_ACK_TOO_OLD);

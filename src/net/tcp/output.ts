@@ -6,7 +6,7 @@
 import type { Counters } from '../counters.js';
 import { emitTcp, tcpHeaderLength, TCP_ACK, TCP_RST, TCP_SYN, type TcpOptions, type TcpSegmentFields } from '../wire/tcp.js';
 import { IPPROTO_TCP } from '../wire/ipv4.js';
-import { advertisableWindow } from './silly-window.js';
+import { advertisableWindowOf } from './silly-window.js';
 import { windowField, windowShiftFor } from './window-scale.js';
 import { seqAdd, seqDiff } from './seq.js';
 import { IPV4_PAYLOAD_OFFSET, SEND_NO_ARP_ENTRY, type TcpNetwork } from './network.js';
@@ -144,13 +144,7 @@ export class SegmentOutput {
    * a SYN or without scaling). Remembers the advertised right edge.
    */
   private windowToAdvertise(s: TcpSocket, syn: boolean): number {
-    const w = advertisableWindow({
-      freeSpace: s.rcvWindow,
-      lastAdvertisedRightEdge: syn ? undefined : s.rcvAdvEdge,
-      rcvNxt: s.rcvNxt,
-      mss: this.config.mss,
-      bufferSize: s.rcvBufferSize,
-    });
+    const w = advertisableWindowOf(s.rcvWindow, syn ? undefined : s.rcvAdvEdge, s.rcvNxt, this.config.mss, s.rcvBufferSize);
     const shift = syn ? 0 : s.rcvWndShift;
     const kept = syn || s.rcvAdvEdge === undefined ? 0 : seqDiff(s.rcvAdvEdge, s.rcvNxt);
     const field = windowField(w, kept, shift);

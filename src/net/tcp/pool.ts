@@ -13,7 +13,10 @@ export const TCP_PORTS_END = 65535;
 
 /** The socket with this exact connection (any state that has a peer). */
 export function findConnection(core: TcpCore, peer: number, peerPort: number, localPort: number): TcpSocket | undefined {
-  for (const s of core.sockets) {
+  // Indexed: `for ... of` makes an iterator object per call on XS, and this runs per segment.
+  const sockets = core.sockets;
+  for (let i = 0; i < sockets.length; i++) {
+    const s = sockets[i];
     if (s.state > TcpState.Listen && s.localPort === localPort && s.remotePort === peerPort && s.remoteAddr === peer) return s;
   }
   return undefined;

@@ -5,8 +5,11 @@
  * them have been sent is the caller's business (an offset from the oldest byte).
  *
  * The storage is allocated on the first write, as µTasker takes its buffer from the heap
- * on first use, and is kept until the buffer is dropped.
+ * on first use, and is kept until the buffer is dropped. Copies go through copyBytes (a
+ * native block copy on XS, no view made per copy).
  */
+import { copyBytes } from '../wire/bytes.js';
+
 export class SendBuffer {
   readonly capacity: number;
   private ring: Uint8Array | undefined = undefined;
@@ -41,8 +44,8 @@ export class SendBuffer {
     if (this.ring === undefined) this.ring = new Uint8Array(this.capacity);
     const tail = (this.head + this.held) % this.capacity;
     const first = Math.min(n, this.capacity - tail);
-    this.ring.set(data.subarray(start, start + first), tail);
-    if (first < n) this.ring.set(data.subarray(start + first, start + n), 0);
+    copyBytes(this.ring, tail, data, start, start + first);
+    if (first < n) copyBytes(this.ring, 0, data, start + first, start + n);
     this.held += n;
     return n;
   }
@@ -60,8 +63,8 @@ export class SendBuffer {
     if (n === 0) return 0;
     const pos = (this.head + from) % this.capacity;
     const first = Math.min(n, this.capacity - pos);
-    dest.set(this.ring.subarray(pos, pos + first), at);
-    if (first < n) dest.set(this.ring.subarray(0, n - first), at + first);
+    copyBytes(dest, at, this.ring, pos, pos + first);
+    if (first < n) copyBytes(dest, at + first, this.ring, 0, n - first);
     return n;
   }
 

@@ -25,12 +25,17 @@ export interface ReceiveWindowInput {
  * (65535 without window scaling).
  */
 export function advertisableWindow(o: ReceiveWindowInput): number {
-  const free = o.freeSpace > 0 ? Math.floor(o.freeSpace) : 0;
-  if (o.lastAdvertisedRightEdge === undefined) return free;
+  return advertisableWindowOf(o.freeSpace, o.lastAdvertisedRightEdge, o.rcvNxt, o.mss, o.bufferSize);
+}
+
+/** `advertisableWindow` with positional arguments: the segment path builds no object. */
+export function advertisableWindowOf(freeSpace: number, lastAdvertisedRightEdge: number | undefined, rcvNxt: number, mss: number, bufferSize: number): number {
+  const free = freeSpace > 0 ? Math.floor(freeSpace) : 0;
+  if (lastAdvertisedRightEdge === undefined) return free;
   // Window that keeps the old right edge (0 if RCV.NXT has reached or passed it).
-  const kept = Math.max(0, seqDiff(o.lastAdvertisedRightEdge, o.rcvNxt));
+  const kept = Math.max(0, seqDiff(lastAdvertisedRightEdge, rcvNxt));
   const gain = free - kept;
-  const threshold = Math.min(Math.max(0, o.bufferSize) / 2, Math.max(1, o.mss));
+  const threshold = Math.min(Math.max(0, bufferSize) / 2, Math.max(1, mss));
   return gain >= threshold ? free : kept;
 }
 
@@ -63,14 +68,19 @@ export interface SendDecisionInput {
  * `TCP_SILLY_WINDOW_DELAY`), whose expiry forces a send.
  */
 export function shouldSend(o: SendDecisionInput): number {
-  const d = o.available > 0 ? Math.floor(o.available) : 0;
-  const u = o.usableWindow > 0 ? Math.floor(o.usableWindow) : 0;
-  const mss = Math.max(1, Math.floor(o.mss));
+  return sendableNow(o.available, o.usableWindow, o.mss, o.maxPeerWindow, o.nothingOutstanding, o.pushed, o.nagle !== false);
+}
+
+/** `shouldSend` with positional arguments (`nagle` required): the segment path builds no object. */
+export function sendableNow(available: number, usableWindow: number, segmentSize: number, maxPeerWindow: number,
+  nothingOutstanding: boolean, pushed: boolean, nagle: boolean): number {
+  const d = available > 0 ? Math.floor(available) : 0;
+  const u = usableWindow > 0 ? Math.floor(usableWindow) : 0;
+  const mss = Math.max(1, Math.floor(segmentSize));
   const sendable = Math.min(d, u);
   if (sendable === 0) return 0;
   if (sendable >= mss) return mss;
-  const nagle = o.nagle !== false;
-  if (o.pushed && d <= u && (o.nothingOutstanding || !nagle)) return d;
-  if (o.maxPeerWindow > 0 && sendable >= o.maxPeerWindow / 2) return sendable;
+  if (pushed && d <= u && (nothingOutstanding || !nagle)) return d;
+  if (maxPeerWindow > 0 && sendable >= maxPeerWindow / 2) return sendable;
   return 0;
 }

@@ -50,7 +50,7 @@ export class TcpStack {
     this.config = resolveTcpConfig(o.config);
     this.counters = o.counters ?? new Counters();
     this.core = new TcpCore(this.config, o.network, o.scheduler, o.clock, o.random, this.counters, o.log ?? silentLog);
-    this.task = (ctx) => this.guard(() => runTcpTask(this.core, ctx), undefined);
+    this.task = (ctx) => this.runTask(ctx);
   }
 
   /** Reports state changes and listener events (the board's trace); undefined stops it. */
@@ -64,6 +64,17 @@ export class TcpStack {
     // sends from inside it), so it spends no frames on a closure here.
     try {
       tcpInput(this.core, ip);
+    } catch (e) {
+      this.internalError(e);
+    } finally {
+      this.core.syncTimer();
+    }
+  }
+
+  /** The TCP task's run: guard() written out, so that a timer event builds no closure. */
+  private runTask(ctx: TcpTaskContext): void {
+    try {
+      runTcpTask(this.core, ctx);
     } catch (e) {
       this.internalError(e);
     } finally {

@@ -5,6 +5,7 @@
  */
 import { forceSend, onBufferedTimeout, sendWindowProbe, startPersist } from './buffered.js';
 import { CONNECTION_GONE, type TcpCore } from './core.js';
+import { RTO_RFC6298 } from './config.js';
 import { seqDiff } from './seq.js';
 import type { TcpSocket } from './socket.js';
 import { TcpEvent, TcpState } from './types.js';
@@ -23,7 +24,9 @@ function due(at: number | undefined, now: number): boolean {
 export function processTimers(core: TcpCore): void {
   const now = core.now();
   core.earliest = undefined;
-  for (const s of core.sockets) {
+  const sockets = core.sockets;
+  for (let i = 0; i < sockets.length; i++) {
+    const s = sockets[i];
     handleDue(core, s, now);
     const next = s.nextDeadline();
     if (next !== undefined) core.deadline(next);
@@ -91,7 +94,7 @@ function onRetransmitTimer(core: TcpCore, s: TcpSocket): boolean {
   }
   s.retriesLeft--;
   s.rtxCount++;
-  if (core.config.rtoMode === 'rfc6298') s.rto.backoff();
+  if (core.config.rtoMode === RTO_RFC6298) s.rto.backoff();
   switch (s.state) {
     case TcpState.SynSent:
       countRetransmission(core, s);

@@ -71,3 +71,21 @@ export function placeBytes(src: Uint8Array, buf: Uint8Array, offset: number): vo
   if (copyAccelerator !== undefined) copyAccelerator(buf, offset, src, 0, src.length);
   else buf.set(src, offset);
 }
+
+/**
+ * A buffer and a view of its first n bytes, kept while n repeats: a stream of same-size
+ * segments copied through the buffer makes no view (an object on XS) per segment.
+ */
+export class PrefixView {
+  private last: Uint8Array;
+
+  constructor(readonly buffer: Uint8Array) {
+    this.last = buffer.subarray(0, 0);
+  }
+
+  /** buffer[0..n), n clamped to the buffer. */
+  view(n: number): Uint8Array {
+    if (this.last.length !== n) this.last = this.buffer.subarray(0, n);
+    return this.last;
+  }
+}
