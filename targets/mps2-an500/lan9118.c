@@ -5,9 +5,10 @@
  * Receive: the controller keeps frames in its RX data FIFO with one status word each;
  * service() (called by the main loop, woken by the interrupt) reads up to a bounded
  * number of frames straight into the frame queue's free slot (Reserve/Commit) and drops
- * (fast-forwards) frames with errors or when the queue is full. Transmit: command words A
- * and B, then the frame as 32-bit words into the TX data FIFO; refused when the FIFO has
- * no room. Link: the internal PHY's BMSR link bit.
+ * (fast-forwards) frames with errors; while the queue is full, frames stay in the
+ * controller's RX FIFO (it drops, and counts, only when that overflows too). Transmit:
+ * command words A and B, then the frame as 32-bit words into the TX data FIFO; refused
+ * when the FIFO has no room. Link: the internal PHY's BMSR link bit.
  */
 #include <stdint.h>
 #include <string.h>
@@ -221,11 +222,14 @@ static int lanService(xstcpEthernet* eth)
 	int moved = 0;
 	gInterrupted = 0;
 	while ((moved < SERVICE_BATCH) && ((RX_FIFO_INF >> 16) & 0xFFu)) {
+		/* Queue full: the frames wait in the controller's RX FIFO until JavaScript has taken some. */
+		uint8_t* slot = xstcpFrameQueueReserve(&eth->rx);
+		if (!slot)
+			break;
 		uint32_t status = RX_STATUS_FIFO;
 		uint32_t length = (status >> 16) & 0x3FFFu; /* with the 4-byte FCS */
 		uint32_t words = (length + 3) / 4;
-		uint8_t* slot = ((status & RX_STATUS_ERROR) || (length <= 4) || (length > XSTCP_ETH_MAX_FRAME)) ? NULL : xstcpFrameQueueReserve(&eth->rx);
-		if (!slot) {
+		if ((status & RX_STATUS_ERROR) || (length <= 4) || (length > XSTCP_ETH_MAX_FRAME)) {
 			discard(words);
 			xstcpFrameQueueCountDrop(&eth->rx);
 			continue;
