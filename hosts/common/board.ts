@@ -9,7 +9,6 @@ import type { RandomSource } from '../../src/host/random.js';
 import type { LogSink } from '../../src/host/log.js';
 import { Stack } from '../../src/stack.js';
 import type { TcpConfig } from '../../src/net/tcp/config.js';
-import type { BoardArgs } from './cli-args.js';
 import { tcpEventName, tcpStateName } from '../../src/api/tcp.js';
 import { startChargen, startDiscard, startEcho, startHttp, NO_OF_HTTP_SESSIONS, DEFAULT_SERVICE_SOCKETS } from '../../src/apps/index.js';
 import { provideStack } from '../../src/io/provider.js';
@@ -56,12 +55,6 @@ export interface Board {
 /** Sockets each app takes. */
 export function socketsNeeded(apps: readonly BoardApp[]): number {
   return apps.reduce((n, app) => n + (app === 'http' ? NO_OF_HTTP_SESSIONS : app === 'ecma419-echo' ? ECMA419_ECHO_SOCKETS : DEFAULT_SERVICE_SOCKETS), 0);
-}
-
-/** The BoardOptions that `xstcp board`'s flags decide (hosts add MAC, clock, random, log, trace). */
-export function boardOptionsFromArgs(args: BoardArgs): Pick<BoardOptions, 'address' | 'netmask' | 'gateway' | 'apps' | 'sockets' | 'mslSeconds' | 'reuseTimeWait' | 'receiveWindow'> {
-  const { address, netmask, gateway, apps, sockets, mslSeconds, reuseTimeWait, receiveWindow } = args;
-  return { address, netmask, gateway, apps, sockets, mslSeconds, reuseTimeWait, receiveWindow };
 }
 
 /** Starts a board; throws RangeError when the options cannot work (e.g. too few sockets). */

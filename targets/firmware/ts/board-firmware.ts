@@ -9,8 +9,8 @@
  * else is a message for stderr: `ready`, `xstcp: ...`. Console commands from the host:
  * `stop` (stop the board, exit 0), `cpu` and `memory` (one figures line each).
  */
-import { parseArgs, USAGE } from '../../../hosts/common/cli-args.js';
-import { boardOptionsFromArgs, startBoard, type Board } from '../../../hosts/common/board.js';
+import { boardSettings, parseArgs, USAGE } from '../../../hosts/common/cli-args.js';
+import { startBoard, type Board } from '../../../hosts/common/board.js';
 import type { RandomSource } from '../../../src/host/random.js';
 import { installByteNatives } from '../../../src/net/wire/natives.js';
 import { FwClock } from './fw-clock.js';
@@ -72,7 +72,7 @@ function main(argv: readonly string[]): void {
       log: (level, message) => {
         if (level !== 'debug') fw.write(`xstcp: ${level}: ${message}\n`);
       },
-      ...boardOptionsFromArgs(args),
+      ...boardSettings(args),
       trace: args.trace ? (line) => fw.write(`${line}\n`) : undefined,
     });
   } catch (error) {
