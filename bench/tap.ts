@@ -179,6 +179,11 @@ function setUpNamespaces(): void {
 }
 
 const SERVERS = ['lwIP', 'xstcp node', 'xstcp XS', 'kernel (veth)'] as const;
+/**
+ * The board's throughput profile: discard and chargen announce 256 KiB with window scaling
+ * (RFC 7323), as lwIP here scales its 64-segment window; the board's default stays at 65 535.
+ */
+const BOARD_WINDOW = 262144;
 
 function format(value: number | undefined, unit: string): string {
   if (value === undefined) return 'failed';
@@ -211,7 +216,7 @@ export async function runTapBenchmarks(sizes: TapSizes): Promise<TapResult[] | s
   if (lwipProblem !== undefined) return `TAP benchmarks skipped: ${lwipProblem}`;
   try {
     setUpNamespaces();
-    const board = (engine: string) => [process.execPath, join(ROOT, 'bin', 'xstcp.js'), 'board', '--engine', engine, '--tap', 'tap0', '--ip', '198.18.0.2/24', '--app', 'http,discard,chargen'];
+    const board = (engine: string) => [process.execPath, join(ROOT, 'bin', 'xstcp.js'), 'board', '--engine', engine, '--tap', 'tap0', '--ip', '198.18.0.2/24', '--app', 'http,discard,chargen', '--window', String(BOARD_WINDOW)];
     const byServer: Record<string, Record<string, number | undefined>> = {
       'lwIP': await measureServer(NS, [LWIP_BINARY, 'tap0', '198.18.0.2/24'], '198.18.0.2', sizes),
       'xstcp node': await measureServer(NS, board('node'), '198.18.0.2', sizes),
