@@ -6,6 +6,11 @@
  * remains is divided by the extra data segments in the capture (both boards' work, sender
  * and receiver together) and by the extra payload bytes.
  *
+ * The two boards share one process there, so callgrind cannot tell their work apart; the
+ * sending and the receiving board are counted apart by bench/xs-hotpath.ts (each board
+ * alone against a scripted peer that does almost nothing per segment, two transfer sizes
+ * subtracted too), and `withBoards` puts those figures beside these.
+ *
  * Skipped with a note when valgrind or the XS host is missing. Takes minutes: full runs only.
  */
 import { spawnSync } from 'node:child_process';
@@ -23,6 +28,20 @@ export interface CallgrindResult {
   instructionsPerByte: number;
   segments: number;
   bytes: number;
+  /** Each board alone (bench/xs-hotpath.ts), per full-size segment; absent when not measured. */
+  sendingBoardPerSegment?: number;
+  receivingBoardPerSegment?: number;
+}
+
+/** The issue's goals per full-size segment (issue 12): the XS host, x86 instructions. */
+export const SENDING_GOAL = 100_000;
+export const RECEIVING_GOAL = 60_000;
+
+/** Adds each board's own figure from the hot-path runs, when callgrind counted them. */
+export function withBoards(r: CallgrindResult | string, boards: readonly { mode: string; instructionsPerSegment?: number }[] | string): CallgrindResult | string {
+  if (typeof r === 'string' || typeof boards === 'string') return r;
+  const of = (mode: string) => boards.find((b) => b.mode === mode)?.instructionsPerSegment;
+  return { ...r, sendingBoardPerSegment: of('send'), receivingBoardPerSegment: of('receive') };
 }
 
 /** Data segments and payload bytes in an Ethernet capture (IPv4, TCP, payload > 0). */
@@ -75,5 +94,12 @@ export function callgrindTable(r: CallgrindResult | string): string[] {
     `| x86 instructions per data segment (sender + receiver) | ${Math.round(r.instructionsPerSegment)} |`,
     `| x86 instructions per payload byte | ${r.instructionsPerByte.toFixed(0)} |`,
     `| data segments / payload bytes in the difference | ${r.segments} / ${r.bytes} |`,
+    board('sending board alone (chargen to a scripted peer, 1000 − 200 segments)', r.sendingBoardPerSegment, SENDING_GOAL),
+    board('receiving board alone (a scripted peer into discard, 1000 − 200 segments)', r.receivingBoardPerSegment, RECEIVING_GOAL),
   ];
+}
+
+function board(what: string, n: number | undefined, goal: number): string {
+  if (n === undefined) return `| ${what} | (not measured) |`;
+  return `| ${what} | ${Math.round(n)} (${(n / goal).toFixed(1)} × the goal of ${goal.toLocaleString('en-US')}) |`;
 }

@@ -17,7 +17,7 @@ import { runXsBenchmarks } from './xs.js';
 import { measureXsHotPath, xsHotPathTable } from './xs-hotpath.js';
 import { FULL_SIZES, QUICK_SIZES, runTapBenchmarks, tapTable } from './tap.js';
 import { runFirmwareBenchmarks } from './firmware.js';
-import { callgrindTable, measureCallgrind } from './callgrind.js';
+import { callgrindTable, measureCallgrind, withBoards } from './callgrind.js';
 
 const PAYLOAD = 1460;
 const ITER = 20_000;
@@ -80,7 +80,7 @@ tables.push(typeof tap === 'string' ? [`(${tap})`] : tapTable(tap));
 // The firmware figures take minutes of emulation (instruction counts over two transfer sizes).
 tables.push(settings.quick ? ['(firmware benchmarks: only without --quick)'] : await runFirmwareBenchmarks());
 // Instructions per segment on the XS host: two callgrind runs of a few minutes each.
-const callgrind = settings.quick ? 'only without --quick' : measureCallgrind();
+const callgrind = settings.quick ? 'only without --quick' : withBoards(measureCallgrind(), xsHotPath);
 tables.push(callgrindTable(callgrind));
 process.stdout.write(`${tables.map((t) => t.join('\n')).join('\n\n')}\n`);
 const results = {

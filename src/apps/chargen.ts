@@ -59,43 +59,35 @@ export function chargenByte(position: number): number {
   return FIRST_PRINTABLE + ((line + column) % CHARGEN_CHARACTERS);
 }
 
-/**
- * The printable ring twice over (95 + 71 characters): any line, from any column, is one
- * block copy out of it.
- */
-let ringTable: Uint8Array | undefined;
+/** Bytes after which the pattern repeats: line L + 95 is line L again. */
+export const CHARGEN_PERIOD_BYTES = CHARGEN_CHARACTERS * CHARGEN_LINE_BYTES;
 
-function ring(): Uint8Array {
-  if (ringTable === undefined) {
-    ringTable = new Uint8Array(CHARGEN_CHARACTERS + CHARGEN_LINE_CHARS - 1);
-    for (let i = 0; i < ringTable.length; i++) ringTable[i] = FIRST_PRINTABLE + (i % CHARGEN_CHARACTERS);
+/**
+ * One whole period of the pattern (95 lines, 7,030 bytes), made on the first fill: any
+ * stretch of the stream is then one block copy per period it spans, where a copy per
+ * line cost most of the sending board's work per segment on XS.
+ */
+let periodTable: Uint8Array | undefined;
+
+function period(): Uint8Array {
+  if (periodTable === undefined) {
+    periodTable = new Uint8Array(CHARGEN_PERIOD_BYTES);
+    for (let i = 0; i < CHARGEN_PERIOD_BYTES; i++) periodTable[i] = chargenByte(i);
   }
-  return ringTable;
+  return periodTable;
 }
 
-/** Writes pattern bytes [position, position + n) into `out` at `at`: a block copy per line. */
+/** Writes pattern bytes [position, position + n) into `out` at `at`: block copies out of one period. */
 export function fillChargen(position: number, out: Uint8Array, at: number, n: number): void {
-  const table = ring();
-  let line = Math.floor(position / CHARGEN_LINE_BYTES);
-  let column = position - line * CHARGEN_LINE_BYTES;
+  const table = period();
+  let from = position % CHARGEN_PERIOD_BYTES;
   let i = at;
   const end = at + n;
   while (i < end) {
-    if (column < CHARGEN_LINE_CHARS) {
-      // Line L's column c is character (L + c) mod 95 from the first printable one.
-      const k = Math.min(CHARGEN_LINE_CHARS - column, end - i);
-      const from = (line % CHARGEN_CHARACTERS) + column;
-      copyBytes(out, i, table, from, from + k); // native on XS, and no view per line
-      i += k;
-      column += k;
-    } else if (column === CHARGEN_LINE_CHARS) {
-      out[i++] = CR;
-      column++;
-    } else {
-      out[i++] = LF;
-      column = 0;
-      line++;
-    }
+    const k = Math.min(CHARGEN_PERIOD_BYTES - from, end - i);
+    copyBytes(out, i, table, from, from + k); // native on XS
+    i += k;
+    from = 0;
   }
 }
 

@@ -45,21 +45,27 @@ export function counterName(id: number): string | undefined {
 export class Counters {
   /** Float64: byte counters may pass 2^32; doubles count exactly to 2^53. */
   private values: Float64Array;
+  /**
+   * values.length, kept in a field: on XS a typed array's length is an accessor call, and
+   * a segment counts several times.
+   */
+  private capacity: number;
 
   constructor() {
     this.values = new Float64Array(Math.max(64, names.length + 16));
+    this.capacity = this.values.length;
   }
 
   /** Adds `by` (default 1) to counter `id`. */
   inc(id: number, by = 1): void {
     // Ids registered after this stack was made (a module loaded late) grow the array once.
-    if (id >= this.values.length) this.grow();
+    if (id >= this.capacity) this.grow();
     this.values[id] += by;
   }
 
   /** Counts a dropped frame under its `dropCounterId` and its layer's total. */
   drop(id: number): void {
-    if (id >= this.values.length) this.grow();
+    if (id >= this.capacity) this.grow();
     this.values[id] += 1;
     const total = totalOf[id];
     if (total >= 0) this.values[total] += 1;
@@ -90,6 +96,7 @@ export class Counters {
     const bigger = new Float64Array(names.length + 16);
     bigger.set(this.values);
     this.values = bigger;
+    this.capacity = bigger.length;
   }
 }
 

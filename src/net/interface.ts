@@ -162,7 +162,8 @@ export class NetInterface implements Ipv4Sender {
    */
   sendIpv4(dst: number, protocol: number, tos: number, ttl: number, payloadLength: number, ownerTask: string, ownerSocket: number): number {
     dst >>>= 0;
-    if (payloadLength < 0 || IPV4_PAYLOAD_OFFSET + payloadLength > this.txFrame.length) {
+    // MAX_FRAME_LEN is txFrame's length (read without the accessor call a typed array's length is on XS).
+    if (payloadLength < 0 || IPV4_PAYLOAD_OFFSET + payloadLength > MAX_FRAME_LEN) {
       this.counters.drop(DROP_IPV4_OUT_TOO_LONG);
       return 0;
     }

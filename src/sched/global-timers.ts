@@ -15,6 +15,8 @@ export class GlobalTimers {
   private readonly owners: Uint8Array;
   private readonly events: Uint8Array;
   private readonly due: Float64Array;
+  /** Slots in use: the scheduler asks for the next due timer on every run, usually of none. */
+  private inUse = 0;
 
   constructor(readonly capacity: number) {
     this.owners = new Uint8Array(capacity);
@@ -28,8 +30,11 @@ export class GlobalTimers {
    */
   start(owner: number, event: number, dueTick: number): boolean {
     let slot = this.find(owner, event);
-    if (slot < 0) slot = this.find(FREE, -1);
-    if (slot < 0) return false;
+    if (slot < 0) {
+      slot = this.find(FREE, -1);
+      if (slot < 0) return false;
+      this.inUse++;
+    }
     this.owners[slot] = owner;
     this.events[slot] = event;
     this.due[slot] = dueTick;
@@ -39,19 +44,21 @@ export class GlobalTimers {
   /** Stops the owner's timer for `event`, or all of the owner's timers when event is 0. */
   stop(owner: number, event: number): void {
     for (let i = 0; i < this.capacity; i++) {
-      if (this.owners[i] === owner && (event === 0 || this.events[i] === event)) this.owners[i] = FREE;
+      if (this.owners[i] === owner && (event === 0 || this.events[i] === event)) {
+        this.owners[i] = FREE;
+        this.inUse--;
+      }
     }
   }
 
   /** Timers in use. */
   get active(): number {
-    let n = 0;
-    for (let i = 0; i < this.capacity; i++) if (this.owners[i] !== FREE) n++;
-    return n;
+    return this.inUse;
   }
 
   /** The earliest due tick, or undefined when no timer runs. */
   nextDue(): number | undefined {
+    if (this.inUse === 0) return undefined;
     let best: number | undefined;
     for (let i = 0; i < this.capacity; i++) {
       if (this.owners[i] !== FREE && (best === undefined || this.due[i] < best)) best = this.due[i];
@@ -70,6 +77,7 @@ export class GlobalTimers {
    * tick, then lowest slot, as µTasker orders simultaneous firings), or undefined.
    */
   takeNextDue(nowTick: number): GlobalTimerFiring | undefined {
+    if (this.inUse === 0) return undefined;
     let slot = -1;
     for (let i = 0; i < this.capacity; i++) {
       if (this.owners[i] !== FREE && this.due[i] <= nowTick && (slot < 0 || this.due[i] < this.due[slot])) slot = i;
@@ -77,6 +85,7 @@ export class GlobalTimers {
     if (slot < 0) return undefined;
     const firing = { owner: this.owners[slot], event: this.events[slot] };
     this.owners[slot] = FREE;
+    this.inUse--;
     return firing;
   }
 

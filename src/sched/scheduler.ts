@@ -301,8 +301,9 @@ export class Scheduler {
       do {
         passes++;
         this.stats.passes++;
-        for (let i = 0; i < this.tasks.length; i++) {
-          const t = this.tasks[i];
+        const tasks = this.tasks;
+        for (let i = 0, n = tasks.length; i < n; i++) {
+          const t = tasks[i];
           if ((t.state & RUNNABLE) !== 0) this.runTask(t);
         }
         // A task activated by a later task (or by itself) runs in the next pass; past the
@@ -318,8 +319,9 @@ export class Scheduler {
 
   /** The tick interrupt's work (fnRtmkSystemTick) for every tick up to `tick`. */
   private fireTimers(tick: number): void {
-    for (let i = 0; i < this.tasks.length; i++) {
-      const t = this.tasks[i];
+    const tasks = this.tasks;
+    for (let i = 0, n = tasks.length; i < n; i++) {
+      const t = tasks[i];
       if (!t.timerEnabled || t.timerDue > tick) continue;
       if ((t.state & TaskState.Suspended) === 0) {
         if ((t.state & TaskState.Polling) === 0) t.state = TaskState.Activate;
@@ -376,7 +378,9 @@ export class Scheduler {
   }
 
   private anyActivated(): boolean {
-    for (let i = 0; i < this.tasks.length; i++) if ((this.tasks[i].state & TaskState.Activate) !== 0) return true;
+    // The length read once: on XS an array's length is an accessor call.
+    const tasks = this.tasks;
+    for (let i = 0, n = tasks.length; i < n; i++) if ((tasks[i].state & TaskState.Activate) !== 0) return true;
     return false;
   }
 
@@ -389,8 +393,9 @@ export class Scheduler {
       at = this.clock.now();
     } else {
       let earliest = Number.POSITIVE_INFINITY;
-      for (let i = 0; i < this.tasks.length; i++) {
-        const t = this.tasks[i];
+      const tasks = this.tasks;
+      for (let i = 0, n = tasks.length; i < n; i++) {
+        const t = tasks[i];
         // µTasker runs GO/POLLING tasks in every loop; here they ask for one run per tick,
         // so that a real clock is not kept busy (a documented difference).
         if ((t.state & (TaskState.Go | TaskState.Polling)) !== 0 && this.lastRunTick + 1 < earliest) earliest = this.lastRunTick + 1;

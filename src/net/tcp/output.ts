@@ -38,6 +38,11 @@ export class SegmentOutput {
   private readonly synScaleOptions: TcpOptions;
   /** The RST for an unmatched segment that is waiting for ARP, if any. */
   pendingReset: PendingReset | undefined = undefined;
+  /**
+   * The transmit frame's length, read once: it is checked on every segment, and on XS a
+   * typed array's length is an accessor call.
+   */
+  private readonly frameLength: number;
 
   constructor(
     private readonly network: TcpNetwork,
@@ -46,11 +51,12 @@ export class SegmentOutput {
   ) {
     this.synOptions = { mss: config.mss };
     this.synScaleOptions = { mss: config.mss, windowScale: windowShiftFor(config.maxReceiveWindow) };
+    this.frameLength = network.txFrame.length;
   }
 
   /** Largest payload that fits the transmit frame after a header without options. */
   maxPayload(): number {
-    return this.network.txFrame.length - IPV4_PAYLOAD_OFFSET - 20;
+    return this.frameLength - IPV4_PAYLOAD_OFFSET - 20;
   }
 
   /**
@@ -156,7 +162,7 @@ export class SegmentOutput {
   private transmit(dst: number, tos: number, payload: Uint8Array, owner: number): number {
     const net = this.network;
     const frame = net.txFrame;
-    if (IPV4_PAYLOAD_OFFSET + tcpHeaderLength(this.fields.options) + payload.length > frame.length) {
+    if (IPV4_PAYLOAD_OFFSET + tcpHeaderLength(this.fields.options) + payload.length > this.frameLength) {
       this.counters.inc(CNT_TCP_OUT_TOO_BIG);
       return 0;
     }
