@@ -58,10 +58,11 @@ describeIf(reason, 'interop: loss, duplication and reordering on the board\'s li
       const echo = kernelPeer(netns, ['echo', String(size)], limit);
       const page = kernelPeer(netns, ['http-many', '1', '1', String(size), '3'], limit);
       // The long runs report how far they got, so a run stopped at its limit still tells.
+      let running = true; // a status page still on its way when the run ends is not logged
       const progress = FULL ? setInterval(() => {
         statusPage(netns).then(
-          (s) => console.log(`--impair ${spec} after ${Math.round((Date.now() - started) / 1000)} s: ${portFigures(s.rows, 7)}; ${portFigures(s.rows, 80)}`),
-          (e: Error) => console.log(`--impair ${spec}: status page not read (${e.message.split('\n')[0]})`),
+          (s) => running && console.log(`--impair ${spec} after ${Math.round((Date.now() - started) / 1000)} s: ${portFigures(s.rows, 7)}; ${portFigures(s.rows, 80)}`),
+          (e: Error) => running && console.log(`--impair ${spec}: status page not read (${e.message.split('\n')[0]})`),
         );
       }, 60000) : undefined;
       try {
@@ -75,6 +76,7 @@ describeIf(reason, 'interop: loss, duplication and reordering on the board\'s li
         expect(rows.reduce((n, r) => n + r.bytesOut, 0)).toBe(size);
         console.log(`interop --impair ${spec} on ${engine}: echo of ${size} bytes in ${echoed.ms} ms, GET of ${size} bytes in ${fetched.ms} ms; ${portFigures(table.rows, 7)}; ${portFigures(table.rows, 80)}`);
       } finally {
+        running = false;
         clearInterval(progress);
       }
       // At stop the board reports what its link did: the impairment really ran, both ways.
