@@ -7,6 +7,8 @@
  * - The board's flags reach the firmware as the semihosting command line, with a fresh
  *   random seed (the board has no RNG); --pcap becomes QEMU's own capture of the NIC
  *   (filter-dump), --memory asks the firmware for its memory lines.
+ * - XSTCP_FW_HEAP_KB=N caps the firmware's malloc heap at N KiB (its --heap-kb), to run
+ *   as on a part with that much RAM; the interop suite runs the board so (512).
  * - The firmware's console is QEMU's serial port on our pipes: JSON lines (the trace) go
  *   to stdout, every other line (`ready`, messages) to stderr.
  * - SIGINT/SIGTERM: `stop` on the console (the board stops, prints its memory figures
@@ -68,6 +70,13 @@ export function qemuArgs(image: string, args: BoardArgs, options: QemuOptions = 
   return out;
 }
 
+/** The heap cap XSTCP_FW_HEAP_KB asks for: undefined when unset, an error message when it is not a size. */
+export function heapKbFromEnv(value = process.env.XSTCP_FW_HEAP_KB): number | string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const kb = Number(value);
+  return /^[0-9]+$/.test(value) && kb >= 64 && kb <= 4096 ? kb : `XSTCP_FW_HEAP_KB must be a whole number of KiB from 64 to 4096, not '${value}'`;
+}
+
 /** Why QEMU cannot run here, or undefined. */
 export function qemuMissingReason(): string | undefined {
   const probe = spawnSync(QEMU, ['--version'], { stdio: 'ignore', timeout: 10000 });
@@ -110,6 +119,11 @@ export async function runBoardOnQemu(args: BoardArgs, options: QemuOptions = {})
     process.stderr.write('xstcp: cannot find targets/firmware (run from the xstcp package)\n');
     return 1;
   }
+  const heapKb = options.heapKb ?? heapKbFromEnv();
+  if (typeof heapKb === 'string') {
+    process.stderr.write(`xstcp: ${heapKb}\n`);
+    return 2;
+  }
   const missing = qemuMissingReason();
   if (missing !== undefined) {
     process.stderr.write(`xstcp: ${missing}\n`);
@@ -118,7 +132,7 @@ export async function runBoardOnQemu(args: BoardArgs, options: QemuOptions = {})
   const image = await prepareImage(root);
   if (image === undefined) return 1;
 
-  const child = spawn(QEMU, qemuArgs(image, args, options), { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(QEMU, qemuArgs(image, args, { ...options, heapKb }), { stdio: ['pipe', 'pipe', 'inherit'] });
   routeConsole(child, (line) => process.stdout.write(line), (line) => process.stderr.write(line));
   child.stdin!.on('error', () => {}); // QEMU gone: nothing more to tell it
   let killer: ReturnType<typeof setTimeout> | undefined;

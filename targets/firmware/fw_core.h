@@ -13,21 +13,27 @@
 void heapLimit(size_t bytes);
 size_t heapUsed(void);
 size_t heapSize(void);
+/* The main stack: painted at boot (from main), then its deepest use so far in bytes. */
+void stackPaint(void);
+size_t stackPeak(void);
 
 /*
  * The JavaScript, one entry per module file, keyed by its path under dist/: XS byte code
- * compiled on the PC by xsc-fw (targets/firmware/compiler) and its symbol table.
+ * compiled on the PC by xsc-fw (targets/firmware/compiler), its symbols already numbered
+ * as the keys gFwKeys get on the board, run from flash as it is.
  */
 typedef struct {
 	const char* path;
 	const uint8_t* code;
 	uint32_t codeSize;
-	const uint8_t* symbols;
-	uint32_t symbolsSize;
 } fwModule;
 extern const fwModule gFwModules[];
 extern const uint32_t gFwModuleCount;
 extern const char gFwEntry[];
+/* The names the modules use beyond XS's built-in keys: keys gFwKeyFirst, gFwKeyFirst + 1 ... */
+extern const char* const gFwKeys[];
+extern const uint32_t gFwKeyFirst;
+extern const uint32_t gFwKeyCount;
 
 #define FW_MAX_ARGS 48
 

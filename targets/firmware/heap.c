@@ -2,7 +2,8 @@
  * The C library's system calls for a board without an OS: malloc's heap grows with _sbrk
  * over the region the linker script leaves between .bss and the stack (optionally capped
  * at boot, to run as on a part with less RAM), stdout/stderr go to the console, and time
- * comes from the millisecond clock. Nothing else (files, processes) exists.
+ * comes from the millisecond clock. Nothing else (files, processes) exists. Also the
+ * main stack's peak: painted at boot, measured by the paint left untouched.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -29,6 +30,27 @@ size_t heapUsed(void)
 size_t heapSize(void)
 {
 	return (size_t)(gLimit - &__heap_start);
+}
+
+/* The target's linker script: the main stack's lowest address and its top. */
+extern uint32_t __xstcp_stack_bottom, __xstcp_stack_top;
+#define STACK_PAINT 0xA5A5A5A5u
+
+void stackPaint(void)
+{
+	volatile uint32_t here = 0;
+	/* Up to a little below this frame: from there up the stack is in use. */
+	uint32_t* end = (uint32_t*)((uintptr_t)&here & ~(uintptr_t)3) - 64;
+	for (uint32_t* p = &__xstcp_stack_bottom; p < end; p++)
+		*p = STACK_PAINT;
+}
+
+size_t stackPeak(void)
+{
+	uint32_t* p = &__xstcp_stack_bottom;
+	while ((p < &__xstcp_stack_top) && (*p == STACK_PAINT))
+		p++;
+	return (size_t)((char*)&__xstcp_stack_top - (char*)p);
 }
 
 void* _sbrk(ptrdiff_t increment)

@@ -170,15 +170,24 @@ static void runLoop(xsMachine* the)
 	}
 }
 
+/*
+ * XS's memory, for the board program with its four apps (README "Firmware"): about 17,500
+ * slots live after boot, so the heap starts at 16,384 and grows by 512 (XS grows when two
+ * collections in a row leave fewer free than that step: a smaller step reserves less
+ * beyond what is live). The byte code runs from flash, so chunks hold only data (80 KiB
+ * after boot, 120 KiB at the peak): one block of 112 KiB, which XS compacts, so that a
+ * socket's 23 KiB buffer finds room in it; with several small blocks it needed a new
+ * 32 KiB block that a heap capped at 512 KiB no longer had. JavaScript's stack: 1,024 slots.
+ */
 int main(void)
 {
 	xsCreation creation = {
-		32 * 1024,    /* initialChunkSize */
-		16 * 1024,    /* incrementalChunkSize */
-		4096,         /* initialHeapCount (slots of 16 bytes) */
-		1024,         /* incrementalHeapCount */
-		2048,         /* stackCount */
-		2048,         /* initialKeyCount */
+		112 * 1024,   /* initialChunkSize */
+		8 * 1024,     /* incrementalChunkSize */
+		16384,        /* initialHeapCount (slots of 16 bytes) */
+		512,          /* incrementalHeapCount */
+		1024,         /* stackCount */
+		0,            /* initialKeyCount: set below, to the keys fxBuildKeys makes */
 		256,          /* incrementalKeyCount */
 		127,          /* nameModulo */
 		61,           /* symbolModulo */
@@ -187,7 +196,10 @@ int main(void)
 		0,            /* staticSize: grow with malloc */
 	};
 	xsMachine* machine;
+	/* XS's built-in keys and the modules' (fxBuildKeys), and room for the keys made at run time. */
+	creation.initialKeyCount = (xsIntegerValue)(gFwKeyFirst + gFwKeyCount + 256);
 
+	stackPaint();
 	fwBoardInit();
 	gFw.wakeAt = -1;
 	if (readConfiguration() != 0)

@@ -9,7 +9,7 @@
  *   fw.exit(code)       leaves the main loop; the board then ends with `code`
  *   fw.random32()       32 random bits
  *   fw.gc(), fw.memory()  XS's chunk/slot figures; the C heap's high-water mark and
- *                       what malloc has handed out now (bytes)
+ *                       what malloc has handed out now, the main stack's peak (bytes)
  *   fw.cpu()            { totalNs, idleNs, bootNs, deliveries } since reset
  *   fw.checksum(buf, start, end, initial)   folded, non-inverted one's-complement sum
  *                       (the hook of src/net/wire/checksum.ts: a C loop instead of bytecode)
@@ -74,6 +74,7 @@ static void fw_memory(xsMachine* the)
 	setNumber(the, "heapUsed", (double)heapUsed());
 	setNumber(the, "heapSize", (double)heapSize());
 	setNumber(the, "heapInUse", (double)mallinfo().uordblks);
+	setNumber(the, "stackPeak", (double)stackPeak());
 }
 
 static void fw_cpu(xsMachine* the)

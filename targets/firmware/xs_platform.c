@@ -2,7 +2,8 @@
  * The platform functions XS asks of a host, for a board without an OS or files: machine
  * set-up, the promise job flag, aborts (one console line, then exit), and ES modules
  * looked up in the table of embedded modules (gFwModules), compiled to byte code on the
- * PC (targets/firmware/compiler), so that nothing is parsed at boot. Specifiers are tsc's
+ * PC (targets/firmware/compiler), so that nothing is parsed at boot, and run from flash
+ * (the keys they name are made first, by fxBuildKeys). Specifiers are tsc's
  * relative imports ("./x.js", "../a/b.js"), resolved against the importing module's
  * path, and the bare names build.mjs maps to a file.
  */
@@ -99,39 +100,53 @@ txID fxFindModule(txMachine* the, txSlot* realm, txID moduleID, txSlot* slot)
 	return findEmbedded(path) ? fxNewNameC(the, path) : XS_NO_ID;
 }
 
-/* A copy in RAM of `size` bytes of flash; XS frees it with the script. */
-static void* copyToHeap(txMachine* the, const uint8_t* from, uint32_t size)
+/*
+ * XS's built-in keys (what xsPlatforms.c's default does), then the names the embedded
+ * modules use, in the order xsc-fw numbered them: their byte code holds those numbers.
+ * The names stay in flash (fxNewNameX does not copy them). A number other than the one
+ * the build gave would make every module misread its names: that is fatal at once.
+ */
+void fxBuildKeys(txMachine* the)
 {
-	void* to = c_malloc(size ? size : 1);
-	if (!to)
-		fxAbort(the, XS_NOT_ENOUGH_MEMORY_EXIT);
-	c_memcpy(to, from, size);
-	return to;
+	int i;
+	for (i = 0; i < XS_SYMBOL_ID_COUNT; i++) {
+		txID id = the->keyIndex;
+		txSlot* description = fxNewSlot(the);
+		fxCopyStringC(the, description, gxIDStrings[i]);
+		the->keyArray[id] = description;
+		the->keyIndex++;
+	}
+	for (; i < XS_ID_COUNT; i++)
+		fxID(the, gxIDStrings[i]);
+	for (uint32_t k = 0; k < gFwKeyCount; k++) {
+		txID id = fxNewNameX(the, (txString)gFwKeys[k]);
+		if (id != (txID)(gFwKeyFirst + k)) {
+			char line[96];
+			int n = snprintf(line, sizeof(line), "xstcp: fatal: key %u is %u on this XS, not %u as built\n", (unsigned)k, (unsigned)id, (unsigned)(gFwKeyFirst + k));
+			fwConsoleWrite(line, (size_t)n);
+			fwExit(1);
+		}
+	}
 }
 
 /*
- * Runs a module's byte code the way XS runs a script it has just parsed: fxRunScript maps
- * the module's symbol numbers to the machine's keys by rewriting the code in place, so
- * the code is copied to RAM for that; the functions the module defines copy their own
- * code into chunks as the module body runs, and XS frees the copy (fxDeleteScript).
+ * Runs a module's byte code from flash: xsc-fw numbered its symbols as fxBuildKeys made
+ * the keys (so there is no symbol table to map), and its functions and string literals
+ * use the archive opcodes, which point into the code instead of copying it into chunks.
+ * Without a symbol table, XS neither rewrites nor frees the code.
  */
 void fxLoadModule(txMachine* the, txSlot* module, txID moduleID)
 {
 	txString path = fxGetKeyName(the, moduleID);
 	const fwModule* embedded = findEmbedded(path);
-	txScript* script;
+	txScript script;
 	if (!embedded)
 		mxSyntaxError("no module %s", path);
-	script = c_malloc(sizeof(txScript));
-	if (!script)
-		fxAbort(the, XS_NOT_ENOUGH_MEMORY_EXIT);
-	c_memset(script, 0, sizeof(txScript));
-	script->codeBuffer = copyToHeap(the, embedded->code, embedded->codeSize);
-	script->codeSize = (txSize)embedded->codeSize;
-	script->symbolsBuffer = copyToHeap(the, embedded->symbols, embedded->symbolsSize);
-	script->symbolsSize = (txSize)embedded->symbolsSize;
-	script->version[0] = XS_MAJOR_VERSION;
-	script->version[1] = XS_MINOR_VERSION;
-	script->version[2] = XS_PATCH_VERSION;
-	fxResolveModule(the, module, moduleID, script, C_NULL, C_NULL);
+	c_memset(&script, 0, sizeof(txScript));
+	script.codeBuffer = (txByte*)embedded->code;
+	script.codeSize = (txSize)embedded->codeSize;
+	script.version[0] = XS_MAJOR_VERSION;
+	script.version[1] = XS_MINOR_VERSION;
+	script.version[2] = XS_PATCH_VERSION;
+	fxResolveModule(the, module, moduleID, &script, C_NULL, C_NULL);
 }

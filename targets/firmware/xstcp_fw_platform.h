@@ -36,7 +36,8 @@
 /* One core, one machine, no threads: Atomics work on plain memory (gcc builtins). */
 #define mxUseGCCAtomics 1
 
-#define mxUseDefaultBuildKeys 1
+/* fxBuildKeys is ours (xs_platform.c): the built-in keys, then the embedded modules' keys. */
+#define mxUseDefaultBuildKeys 0
 #define mxUseDefaultChunkAllocation 1
 #define mxUseDefaultSlotAllocation 1
 #define mxUseDefaultParseScript 1

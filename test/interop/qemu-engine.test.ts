@@ -12,6 +12,8 @@ import { withBuildLock } from '../support/build-lock.js';
 import { describeIf, interopNamespace, REPO_ROOT, startBoard, useInteropLifecycle } from './helpers.js';
 
 process.env.XSTCP_INTEROP_ENGINE = 'qemu';
+/** The board runs as on a part with 512 KiB of RAM for malloc (README "Firmware"). */
+process.env.XSTCP_FW_HEAP_KB = '512';
 
 /** True when the board program's tsc output is missing or older than a source of it. */
 function firmwareJsStale(): boolean {

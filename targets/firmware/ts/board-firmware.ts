@@ -29,7 +29,7 @@ const random: RandomSource = { nextU32: () => fw.random32() >>> 0 };
 function memoryLine(label: string): string {
   fw.gc();
   const m = fw.memory();
-  return `xstcp: memory ${label}: chunks ${m.chunks} bytes (peak ${m.chunksPeak}), slots ${m.slots} x ${m.slotSize} bytes (peak ${m.slotsPeak}), heap ${m.heapUsed} of ${m.heapSize} bytes; reserved: chunks ${m.chunksReserved}, slots ${m.slotsReserved} x ${m.slotSize}; malloc in use ${m.heapInUse}\n`;
+  return `xstcp: memory ${label}: chunks ${m.chunks} bytes (peak ${m.chunksPeak}), slots ${m.slots} x ${m.slotSize} bytes (peak ${m.slotsPeak}), heap ${m.heapUsed} of ${m.heapSize} bytes; reserved: chunks ${m.chunksReserved}, slots ${m.slotsReserved} x ${m.slotSize}; malloc in use ${m.heapInUse}, C stack peak ${m.stackPeak}\n`;
 }
 
 // XS 17's Native API, which hosts/xs/src/native.c (linked into the image) provides as a global.

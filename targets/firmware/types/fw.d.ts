@@ -9,6 +9,8 @@ interface FwMemory extends XsHostMemory {
   heapSize: number;
   /** Bytes malloc has handed out and not had back (XS's blocks, the frame queue, ...). */
   heapInUse: number;
+  /** The main (C) stack's deepest use since boot, in bytes. */
+  stackPeak: number;
 }
 
 interface FwCpu {
