@@ -182,9 +182,11 @@ export async function runFirmwareBenchmarks(): Promise<string[]> {
       };
       const sent = await perSegment((n) => curl(`/bytes/${n}`, n));
       const received = await perSegment((n) => discard(n));
+      const generated = await perSegment((n) => chargen(n));
       const row = (what: string, n: number) => `| instructions per full-size segment ${what} (HTTP /bytes, ${SMALL / 1e6} vs ${LARGE / 1e6} MB) | ${Math.round(n)} (${(n / BUDGET_CYCLES).toFixed(1)} × the ${BUDGET_CYCLES}-cycle budget at 240 MHz / 100BASE-TX) |`;
       lines.push(row('sent', sent));
       lines.push(row('received', received).replace('HTTP /bytes', 'discard'));
+      lines.push(row('sent', generated).replace('HTTP /bytes', 'chargen'));
       const after = await fw.ask('memory', memoryPattern);
       lines.push(`| RAM at the peak (after the transfers: the high-water marks) | ${memoryCell(after)} |`);
     } finally {

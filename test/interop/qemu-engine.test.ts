@@ -105,6 +105,13 @@ describeIf(firmwareMissingReason(), 'on the firmware in QEMU', () => {
       expect(result).toEqual({ replies: 6000, exitCode: 0 });
     }, 120000);
 
+    it('refuses a heap cap that is not a size (XSTCP_FW_HEAP_KB) with exit code 2', () => {
+      const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'xstcp.js'), 'board', '--engine', 'qemu', '--tap', 'xi0', '--ip', '198.18.0.2/24'],
+        { encoding: 'utf8', timeout: 30000, env: { ...process.env, XSTCP_FW_HEAP_KB: '512k' } });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain("XSTCP_FW_HEAP_KB must be a whole number of KiB from 64 to 4096, not '512k'");
+    });
+
     it('refuses --xsbug with exit code 2', () => {
       const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'xstcp.js'), 'board', '--engine', 'qemu', '--tap', 'xi0', '--ip', '198.18.0.2/24', '--xsbug', '127.0.0.1'], { encoding: 'utf8', timeout: 30000 });
       expect(r.status).toBe(2);
