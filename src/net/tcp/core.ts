@@ -104,8 +104,14 @@ export class TcpCore {
   private deferOutput = false;
   /** Data segments sent from listener calls while a segment is handled (output after input). */
   private readonly deferred: DeferredSegments;
-  /** Buffered sockets with bytes written while a segment is handled; sent before endInput (buffered.ts). */
+  /**
+   * Buffered sockets with bytes written while a segment is handled; sent before endInput
+   * (buffered.ts). Entries [markedTaken, markedCount) are waiting. Like outputDue, the array
+   * is never shortened: push and shift would give it a new chunk per segment on XS.
+   */
   private readonly marked: TcpSocket[] = [];
+  private markedCount = 0;
+  private markedTaken = 0;
   /** The listener's own answer in the last notify, also when that returned CONNECTION_GONE. */
   lastAnswer = 0;
 
@@ -295,12 +301,18 @@ export class TcpCore {
 
   /** Marks a buffered socket whose bytes are sent when the received segment is handled. */
   sendAfterInput(s: TcpSocket): void {
-    if (!this.marked.includes(s)) this.marked.push(s);
+    const marked = this.marked;
+    for (let i = this.markedTaken; i < this.markedCount; i++) if (marked[i] === s) return;
+    marked[this.markedCount++] = s;
   }
 
   /** The next socket marked by sendAfterInput, oldest first; undefined when none is left. */
   takeMarked(): TcpSocket | undefined {
-    return this.marked.shift();
+    if (this.markedTaken === this.markedCount) {
+      this.markedTaken = this.markedCount = 0;
+      return undefined;
+    }
+    return this.marked[this.markedTaken++];
   }
 
   /**
@@ -311,7 +323,7 @@ export class TcpCore {
    */
   endInput(): void {
     this.deferOutput = false;
-    this.marked.length = 0; // normally taken already; left over only when the input failed
+    this.markedTaken = this.markedCount = 0; // normally taken already; left over only when the input failed
     if (this.deferred.pending > 0) this.deferred.flush(this.out, this.sockets, this.txView);
     const due = this.outputDue;
     for (let i = 0; i < this.outputDueCount; i++) if (due[i].finDue || due[i].ackDue) this.flushOutput(due[i]);
