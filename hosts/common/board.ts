@@ -37,7 +37,7 @@ export interface BoardOptions {
   trace?: (line: string) => void;
   tcp?: Partial<TcpConfig>;
   /**
-   * Receive window of discard and chargen in bytes (`--window`); above 65 535 it also
+   * Receive window of echo, discard and chargen in bytes (`--window`); above 65 535 it also
    * becomes the stack's maxReceiveWindow, announced with window scaling (RFC 7323).
    */
   receiveWindow?: number;
@@ -86,7 +86,7 @@ export function startBoard(o: BoardOptions): Board {
   const handles: { stop(): void }[] = [];
   for (const app of o.apps) {
     if (app === 'http') handles.push(startHttp(api, { board: stack.tcp, title: o.title }));
-    else if (app === 'echo') handles.push(startEcho(api));
+    else if (app === 'echo') handles.push(startEcho(api, { maxWindow: window }));
     else if (app === 'discard') handles.push(startDiscard(api, { maxWindow: window }));
     else if (app === 'chargen') handles.push(startChargen(api, { maxWindow: window }));
   }

@@ -34,7 +34,7 @@ export interface BoardArgs {
   impair?: { seed: number; link: MacImpairments };
   /** --retries: TCP_DEF_RETRIES (with --impair at high loss rates). */
   retries?: number;
-  /** --window: receive window of discard and chargen in bytes; above 65 535 it is announced with window scaling. */
+  /** --window: receive window of echo, discard and chargen in bytes; above 65 535 it is announced with window scaling. */
   receiveWindow?: number;
 }
 

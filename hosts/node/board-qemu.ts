@@ -47,6 +47,7 @@ export function firmwareArgs(args: BoardArgs, options: QemuOptions = {}): string
   if (args.sockets !== undefined) out.push('--sockets', String(args.sockets));
   if (args.mslSeconds !== undefined) out.push('--msl', String(args.mslSeconds));
   if (args.reuseTimeWait !== undefined) out.push('--reuse-time-wait', args.reuseTimeWait ? 'on' : 'off');
+  if (args.receiveWindow !== undefined) out.push('--window', String(args.receiveWindow));
   if (args.trace) out.push('--trace');
   if (args.memory) out.push('--memory');
   return out;

@@ -24,6 +24,14 @@ import { EthernetMac } from '../../../hosts/xs/ts/ethernet-mac.js';
  */
 const FW_RX_QUEUE_FRAMES = 16;
 
+/**
+ * The services' receive window unless --window says otherwise: what the queue holds in
+ * full-size segments. With the hosts' 65,535 the kernel sent 44 segments at once, the
+ * controller's FIFO overflowed behind the queue, and discard ran at 35-57 KB/s with about
+ * a thousand retransmissions per 2 MB.
+ */
+const FW_SERVICE_WINDOW = FW_RX_QUEUE_FRAMES * 1460;
+
 const random: RandomSource = { nextU32: () => fw.random32() >>> 0 };
 
 function memoryLine(label: string): string {
@@ -73,6 +81,7 @@ function main(argv: readonly string[]): void {
         if (level !== 'debug') fw.write(`xstcp: ${level}: ${message}\n`);
       },
       ...boardSettings(args),
+      receiveWindow: args.receiveWindow ?? FW_SERVICE_WINDOW,
       trace: args.trace ? (line) => fw.write(`${line}\n`) : undefined,
     });
   } catch (error) {
