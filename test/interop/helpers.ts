@@ -255,8 +255,8 @@ export function interopTransferSize(full: number, qemuDefault: number): number {
   return interopEngine() === 'qemu' && process.env.XSTCP_QEMU_FULL !== '1' ? qemuDefault : full;
 }
 
-/** The slowest the emulated board moves a bulk transfer on a loaded CI machine (about 50 KB/s), with a margin (bytes/s). */
-const QEMU_FLOOR_BYTES_PER_S = 25_000;
+/** The slowest the emulated board moves a bulk transfer on a loaded machine (about 250 KB/s), with a margin (bytes/s). */
+const QEMU_FLOOR_BYTES_PER_S = 100_000;
 
 /** Milliseconds a transfer of `bytes` may take: `baseMs`, or on qemu what it needs at the floor rate if longer. */
 export function interopTransferLimitMs(bytes: number, baseMs: number): number {

@@ -25,12 +25,13 @@ import { EthernetMac } from '../../../hosts/xs/ts/ethernet-mac.js';
 const FW_RX_QUEUE_FRAMES = 16;
 
 /**
- * The services' receive window unless --window says otherwise: what the queue holds in
- * full-size segments. With the hosts' 65,535 the kernel sent 44 segments at once, the
- * controller's FIFO overflowed behind the queue, and discard ran at 35-57 KB/s with about
- * a thousand retransmissions per 2 MB.
+ * The services' receive window unless --window says otherwise: six full-size segments,
+ * what the LAN9118's RX FIFO holds while JavaScript handles a segment (the driver drains
+ * it from the main loop). With the hosts' 65,535 the kernel sent 44 segments at once, the
+ * FIFO overflowed, and discard ran at 35-68 KB/s; with 16 segments still at 68 KB/s; with
+ * six at 277 KB/s (5 MB beside chargen, test/interop/services).
  */
-const FW_SERVICE_WINDOW = FW_RX_QUEUE_FRAMES * 1460;
+const FW_SERVICE_WINDOW = 6 * 1460;
 
 const random: RandomSource = { nextU32: () => fw.random32() >>> 0 };
 
