@@ -17,7 +17,6 @@ import {
   useInteropLifecycle,
 } from './helpers.js';
 
-const MB = 1_000_000;
 const MIB = 1024 * 1024;
 /** Bytes each way of the bulk test: 50 MiB on every engine (the emulated board too, since it announces what its FIFO holds). */
 const BULK = 50 * MIB;
@@ -27,15 +26,15 @@ const BULK_LIMIT_MS = interopTransferLimitMs(BULK, 148000);
 describeIf(interopMissingReason(['curl']), 'interop: echo, discard, chargen and ping against the kernel', () => {
   const { namespaces, track } = useInteropLifecycle();
 
-  it('echoes 1 MB byte-exact (port 7)', async () => {
+  it('echoes 1 MiB byte-exact (port 7)', async () => {
     const netns = interopNamespace(namespaces, 'echo');
     track(await startBoard(netns, ['--app', 'http,echo']));
-    const done = await kernelPeer(netns, ['echo', String(MB)], 60000).waitFor('done', 58000);
-    expect(done).toMatchObject({ bytes: MB, overflow: 0, equal: true });
+    const done = await kernelPeer(netns, ['echo', String(MIB)], 60000).waitFor('done', 58000);
+    expect(done).toMatchObject({ bytes: MIB, overflow: 0, equal: true });
     const echo = (await statusPage(netns)).rows.filter((r) => r.localPort === 7);
-    expect(echo.reduce((n, r) => n + r.bytesIn, 0)).toBe(MB);
-    expect(echo.reduce((n, r) => n + r.bytesOut, 0)).toBe(MB);
-    console.log(`interop: echo of 1 MB in ${done.ms} ms`);
+    expect(echo.reduce((n, r) => n + r.bytesIn, 0)).toBe(MIB);
+    expect(echo.reduce((n, r) => n + r.bytesOut, 0)).toBe(MIB);
+    console.log(`interop: echo of 1 MiB in ${done.ms} ms`);
   }, 90000);
 
   it(`discards ${BULK / MIB} MiB (port 9) and generates ${BULK / MIB} MiB (port 19) at the same time, every byte counted and the pattern checked`, async () => {
