@@ -7,7 +7,7 @@ import type { Counters } from '../counters.js';
 import { emitTcp, tcpHeaderLength, TCP_ACK, TCP_RST, TCP_SYN, type TcpOptions, type TcpSegmentFields } from '../wire/tcp.js';
 import { IPPROTO_TCP } from '../wire/ipv4.js';
 import { advertisableWindowOf } from './silly-window.js';
-import { windowField, windowShiftFor } from './window-scale.js';
+import { MAX_WINDOW_FIELD, windowField, windowShiftFor } from './window-scale.js';
 import { seqAdd, seqDiff } from './seq.js';
 import { IPV4_PAYLOAD_OFFSET, SEND_NO_ARP_ENTRY, type TcpNetwork } from './network.js';
 import type { TcpConfig } from './config.js';
@@ -16,7 +16,6 @@ import type { TcpSocket } from './socket.js';
 import { CNT_TCP_OUT_NO_ARP, CNT_TCP_OUT_REFUSED, CNT_TCP_OUT_RESETS, CNT_TCP_OUT_SEGMENTS, CNT_TCP_OUT_TOO_BIG } from '../counter-ids.js';
 
 const EMPTY = new Uint8Array(0);
-const MAX_WINDOW_FIELD = 0xffff;
 
 /** A RST that waits for ARP (µTasker keeps exactly one, in its pseudo-socket). */
 export interface PendingReset {

@@ -9,7 +9,8 @@ import type { TcpSocket } from './socket.js';
 
 /** RFC 7323 §2.3: a larger shift received counts as 14. */
 export const MAX_WINDOW_SHIFT = 14;
-const MAX_WINDOW_FIELD = 0xffff;
+/** The largest value of the header's 16-bit window field. */
+export const MAX_WINDOW_FIELD = 0xffff;
 
 /**
  * The shift we announce: the smallest that fits `maxReceiveWindow` into the field (Linux
