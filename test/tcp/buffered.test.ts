@@ -1,7 +1,7 @@
 /** Buffered TCP (fnSendBufTCP): the stack keeps the bytes, sends within window and cwnd, retransmits by itself. */
 import {
   TCP_BUF_CHECK, TCP_BUF_KICK_NEXT, TCP_BUF_NEXT, TCP_BUF_PREPARE, TCP_BUF_QUEUE, TCP_BUF_REP, TCP_BUF_SEND,
-  TCP_BUF_SEND_REPORT_COPY, TCP_EVENT_ACK, TCP_EVENT_PARTIAL_ACK, TCP_EVENT_REGENERATE, TX_FREE,
+  TCP_BUF_SEND_REPORT_COPY, SOCKET_STATE_INVALID, TCP_EVENT_ACK, TCP_EVENT_PARTIAL_ACK, TCP_EVENT_REGENERATE, TX_FREE,
 } from '../../src/api/tcp.js';
 import { DEFAULT_TCP_CONFIG } from '../../src/net/tcp/config.js';
 import { bytes, PEER_IP, TcpHarness } from './harness.js';
@@ -190,5 +190,35 @@ describe('buffered TCP', () => {
     expect(h.api.fnDefineTCPBufferSize(s, 900)).toBe(100);
     const t = h.socket();
     expect(h.api.fnDefineTCPBufferSize(t, 0)).toBe(2800);
+  });
+
+  // The model-based hostile-caller test (test/hostile/api-model) found, with seed 966537397,
+  // a socket given a transmit buffer by fnSendBufTCP(len 0) and then 100 bytes by fnSendTCP:
+  // the buffer took those bytes as its own, and their ACK would have released queued bytes
+  // never sent. The two send paths do not mix within a connection (docs/deviations.md).
+  test('fnSendTCP refuses a payload on a socket with a transmit buffer (SOCKET_STATE_INVALID); a bare ACK still goes', () => {
+    const { h, s, iss } = connected();
+    expect(h.api.fnSendBufTCP(s, null, 0, 0)).toBe(0); // creates the buffer, sends nothing
+    h.expectNothingSent();
+    expect(h.sendTcp(s, 'abc')).toBe(SOCKET_STATE_INVALID);
+    h.expectNothingSent();
+    expect(h.sendTcp(s, '')).toBeGreaterThan(0);
+    h.expectSent({ flags: 'A', seq: iss + 1 });
+    // Buffered data still flows, byte-exact.
+    expect(h.api.fnSendBufTCP(s, bytes('hello'), 5, TCP_BUF_SEND)).toBe(5);
+    h.expectSent({ seq: iss + 1, payload: 'hello' });
+  });
+
+  test('fnSendBufTCP queues nothing while bytes from fnSendTCP are unacknowledged, and buffers once they are', () => {
+    const { h, s, iss } = connected();
+    expect(h.sendTcp(s, 'simple')).toBeGreaterThan(0);
+    h.expectSent({ seq: iss + 1, payload: 'simple' });
+    expect(h.api.fnSendBufTCP(s, bytes('queued'), 6, TCP_BUF_SEND | TCP_BUF_SEND_REPORT_COPY)).toBe(0);
+    h.expectNothingSent();
+    h.recv({ flags: 'A', seq: 1001, ack: iss + 7 });
+    expect(h.api.fnSendBufTCP(s, bytes('queued'), 6, TCP_BUF_SEND)).toBe(6);
+    h.expectSent({ seq: iss + 7, payload: 'queued' });
+    h.recv({ flags: 'A', seq: 1001, ack: iss + 13 });
+    h.expectNothingSent();
   });
 });

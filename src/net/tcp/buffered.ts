@@ -62,6 +62,11 @@ function connected(s: TcpSocket): boolean {
   return s.state === TcpState.Established || s.state === TcpState.CloseWait;
 }
 
+/** Payload sent by fnSendTCP and not yet acknowledged (our FIN takes a number, no byte). */
+function simpleDataOutstanding(s: TcpSocket): boolean {
+  return seqDiff(s.sndMax, s.sndUna) - (s.finSent ? 1 : 0) > 0;
+}
+
 /** Largest payload per segment: peer MSS, TCP_BUFFER_FRAME and the frame size. */
 export function segmentLimit(core: TcpCore, s: TcpSocket): number {
   const frame = core.out.maxPayload(); // called before the Math calls: fewer XS stack slots in use
@@ -86,6 +91,8 @@ export function ensureTx(core: TcpCore, s: TcpSocket): BufferedTx {
 export function sendBuffered(core: TcpCore, s: TcpSocket, data: Uint8Array | null, length: number, command: number): number {
   const queueEarly = (command & BufCommand.Queue) !== 0 && (s.state === TcpState.SynSent || s.state === TcpState.SynReceived);
   if (!connected(s) && !queueEarly) return 0;
+  // Bytes sent by fnSendTCP are still unacknowledged: the buffer would count them as its own.
+  if (s.tx === undefined && !queueEarly && simpleDataOutstanding(s)) return 0;
   const tx = ensureTx(core, s);
   if (command & BufCommand.Check) {
     if (tx.buffer.length + length > tx.buffer.capacity) {

@@ -170,7 +170,7 @@ export class TcpStack {
    * SND.NXT. Returns the frame length, 0 when not sent (too big for a frame), NO_ARP_ENTRY
    * (the data then counts as sent and is asked for again with TCP_EVENT_REGENERATE after
    * ARP), or SOCKET_STATE_INVALID outside ESTABLISHED and CLOSE_WAIT — so also once our FIN
-   * has been sent.
+   * has been sent — and for a payload on a socket that has a transmit buffer.
    */
   send(socket: number, payload: Uint8Array, flags = 0): number {
     // withSocket() written out: listeners call this from inside the receive path.
@@ -180,6 +180,9 @@ export class TcpStack {
       if (!isBytes(payload) || !isU8(flags)) return TcpError.SocketStateInvalid;
       if (s.state !== TcpState.Established && s.state !== TcpState.CloseWait) return TcpError.SocketStateInvalid;
       if (payload.length > this.core.out.maxPayload()) return 0;
+      // A socket with a transmit buffer sends its data through it: the buffer's accounting
+      // takes every unacknowledged byte as one of its own (docs/deviations.md).
+      if (payload.length > 0 && s.tx !== undefined) return TcpError.SocketStateInvalid;
       return this.sendSimple(s, payload, flags);
     } catch (e) {
       this.internalError(e);
