@@ -114,6 +114,27 @@ function validCount(n: number, max: number): boolean {
 }
 
 /**
+ * The handle a service returns: its sockets as `openServiceSockets` left them, and a stop
+ * that releases them and forgets the per-connection records in `perSocket`.
+ */
+export function serviceHandle<C extends ServiceCounters>(
+  api: UTaskerTcp, port: number, opened: { sockets: number[]; error: number }, counters: C, perSocket: Map<number, unknown>,
+): BufferedService<C> {
+  const sockets = opened.sockets;
+  return {
+    port,
+    sockets,
+    error: opened.error,
+    counters,
+    stop() {
+      for (const socket of sockets) api.fnReleaseTCP_Socket(socket);
+      perSocket.clear();
+      sockets.length = 0;
+    },
+  };
+}
+
+/**
  * Obtains `count` sockets with `listener`, sizes their buffers and puts them into LISTEN.
  * On any failure the sockets already obtained are released and the error code returned.
  */

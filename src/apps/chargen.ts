@@ -33,6 +33,7 @@ import {
   driveBufferedTcp,
   newServiceCounters,
   openServiceSockets,
+  serviceHandle,
   type BufferedService,
   type BufferedServiceOptions,
   type ServiceCounters,
@@ -168,16 +169,5 @@ export function startChargen(api: UTaskerTcp, options: BufferedServiceOptions = 
     port, count: options.sockets ?? DEFAULT_SERVICE_SOCKETS, bufferSize, maxWindow, idleTimeout: options.idleTimeout ?? TCP_DEFAULT_TIMEOUT,
   }, fnChargenListener);
   for (const socket of opened.sockets) connections.set(socket, { position: 0, closing: false });
-  const sockets = opened.sockets;
-  return {
-    port,
-    sockets,
-    error: opened.error,
-    counters,
-    stop() {
-      for (const socket of sockets) api.fnReleaseTCP_Socket(socket);
-      connections.clear();
-      sockets.length = 0;
-    },
-  };
+  return serviceHandle(api, port, opened, counters, connections);
 }

@@ -22,6 +22,7 @@ import {
   driveBufferedTcp,
   newServiceCounters,
   openServiceSockets,
+  serviceHandle,
   type BufferedService,
   type BufferedServiceOptions,
   type ServiceCounters,
@@ -80,16 +81,5 @@ export function startDiscard(api: UTaskerTcp, options: BufferedServiceOptions = 
     idleTimeout: options.idleTimeout ?? TCP_DEFAULT_TIMEOUT,
   }, fnDiscardListener);
   for (const socket of opened.sockets) received.set(socket, 0);
-  const sockets = opened.sockets;
-  return {
-    port,
-    sockets,
-    error: opened.error,
-    counters,
-    stop() {
-      for (const socket of sockets) api.fnReleaseTCP_Socket(socket);
-      received.clear();
-      sockets.length = 0;
-    },
-  };
+  return serviceHandle(api, port, opened, counters, received);
 }

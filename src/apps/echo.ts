@@ -41,6 +41,7 @@ import {
   driveBufferedTcp,
   newServiceCounters,
   openServiceSockets,
+  serviceHandle,
   type BufferedService,
   type BufferedServiceOptions,
   type ServiceCounters,
@@ -147,16 +148,5 @@ export function startEcho(api: UTaskerTcp, options: BufferedServiceOptions = {})
     port, count: options.sockets ?? DEFAULT_SERVICE_SOCKETS, bufferSize, maxWindow, idleTimeout: options.idleTimeout ?? TCP_DEFAULT_TIMEOUT,
   }, fnEchoListener);
   for (const socket of opened.sockets) connections.set(socket, { peerWindow: maxWindow });
-  const sockets = opened.sockets;
-  return {
-    port,
-    sockets,
-    error: opened.error,
-    counters,
-    stop() {
-      for (const socket of sockets) api.fnReleaseTCP_Socket(socket);
-      connections.clear();
-      sockets.length = 0;
-    },
-  };
+  return serviceHandle(api, port, opened, counters, connections);
 }
