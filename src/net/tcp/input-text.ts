@@ -28,6 +28,8 @@ export function receiveText(core: TcpCore, s: TcpSocket, seg: TcpSegment, wnd: n
   let fin = (seg.flags & TCP_FIN) !== 0;
   if (!textAllowed) {
     if (seg.payload.length > 0 || fin) core.sendAck(s);
+    // A probe into our zero window: the peer is alive (µTasker reloads the idle timer too).
+    if (s.state === TcpState.Established || s.state === TcpState.CloseWait) core.armIdle(s);
     return true;
   }
   const finSeq = seqAdd(seg.seq, seg.payload.length);
