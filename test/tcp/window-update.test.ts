@@ -191,6 +191,27 @@ describe('the idle timeout and a peer that owes us data', () => {
     expect(h.events.filter((e) => e.event === TCP_EVENT_CLOSE).map((e) => e.at)).toEqual([320_000]);
   });
 
+  test('so does out-of-order data the stack could not keep (the peer must resend it too)', () => {
+    const h = new TcpHarness({ config: { reassembly: false } });
+    const iss = connected(h);
+    h.recv({ flags: 'PA', seq: 1007, ack: iss + 1, payload: 'ghi' }); // dropped: nothing is held
+    h.advance(200_000);
+    h.recv({ flags: 'PA', seq: 1004, ack: iss + 1, payload: 'defghi' });
+    expect(h.events.filter((e) => e.event === TCP_EVENT_DATA).map((e) => e.data).join('')).toBe('abcdefghi');
+    expect(h.events.filter((e) => e.event === TCP_EVENT_CLOSE)).toEqual([]);
+    expect(h.stack.counters.get('tcp.idle-extensions')).toBe(1);
+  });
+
+  test('and so does a bare ACK numbered beyond RCV.NXT: the segments before it were lost', () => {
+    const h = new TcpHarness();
+    const iss = connected(h);
+    h.recv({ flags: 'A', seq: 1010, ack: iss + 1 }); // the peer has sent up to 1010; 'def' and 'ghi' were lost
+    h.advance(200_000);
+    h.recv({ flags: 'PA', seq: 1004, ack: iss + 1, payload: 'defghi' });
+    expect(h.events.filter((e) => e.event === TCP_EVENT_DATA).map((e) => e.data).join('')).toBe('abcdefghi');
+    expect(h.events.filter((e) => e.event === TCP_EVENT_CLOSE)).toEqual([]);
+  });
+
   test('with nothing owed, the idle timeout closes after 120 s as in µTasker', () => {
     const h = new TcpHarness();
     connected(h);

@@ -49,6 +49,12 @@ export function receiveText(core: TcpCore, s: TcpSocket, seg: TcpSegment, wnd: n
     payload = payload.subarray(0, room);
     fin = false;
   }
+  if (seqGt(seq, s.rcvNxt)) {
+    // Numbered beyond RCV.NXT (out-of-order data, or a bare ACK carrying the peer's
+    // SND.NXT): the peer has sent more than has arrived and must resend it (window-update.ts).
+    const end = seqAdd(seq, payload.length);
+    if (seqGt(end, s.rcvHigh)) s.rcvHigh = end;
+  }
   let result: Delivery = DELIVERED;
   // A segment that fills a gap is acknowledged at once (RFC 5681 §4.2), not delayed.
   const fillsGap = s.reassembly !== undefined && s.reassembly.segments > 0;

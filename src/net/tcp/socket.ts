@@ -97,6 +97,12 @@ export class TcpSocket {
   windowScaled = false;
   /** RCV.NXT + RCV.WND as last advertised; undefined before the first advertisement. */
   rcvAdvEdge: number | undefined = undefined;
+  /**
+   * The furthest sequence number the peer has shown it sent: the end of out-of-order data
+   * (kept or not), or a bare ACK's sequence number beyond RCV.NXT. While it lies beyond
+   * RCV.NXT the peer still has to resend what is missing before it.
+   */
+  rcvHigh = 0;
   /** The peer's FIN has been received (and counted in rcvNxt). */
   finReceived = false;
   /** TCP_EVENT_CLOSE has been given for this connection (peer's FIN or idle expiry); it is given once. */
@@ -184,7 +190,7 @@ export class TcpSocket {
     this.sndWndShift = this.rcvWndShift = 0;
     this.windowScaled = false;
     this.finSent = this.closePending = false;
-    this.irs = this.rcvNxt = 0;
+    this.irs = this.rcvNxt = this.rcvHigh = 0;
     this.rcvAdvEdge = undefined;
     this.finReceived = this.ackPending = this.windowUpdatePending = this.closeReported = false;
     this.ackDue = this.finDue = false;

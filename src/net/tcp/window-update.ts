@@ -12,6 +12,7 @@
  */
 import type { TcpCore } from './core.js';
 import type { TcpSocket } from './socket.js';
+import { seqGt, seqLeq } from './seq.js';
 import { TcpState } from './types.js';
 import { CNT_TCP_WINDOW_UPDATE_REPEATS } from '../counter-ids.js';
 
@@ -45,13 +46,17 @@ export function onWindowUpdateTimer(core: TcpCore, s: TcpSocket): void {
 }
 
 /**
- * The peer has data on its way that we know of: out-of-order data waits for a gap to be
- * filled (the peer must retransmit it), our zero window holds it back (it is in persist:
- * a window above zero is probed with data, which reloads the idle timer), or our window
- * has just reopened. Its timer may have backed off to minutes (Linux's retransmission
- * and persist timers go up to 120 s, µTasker's idle timeout is 120 s).
+ * The peer has data on its way that we know of: it has sent data beyond a gap (held in
+ * the reassembly queue or dropped there for want of room) or a bare ACK numbered beyond
+ * RCV.NXT, so it must resend what is missing; our zero window holds it back (it is in persist: a window above zero is
+ * probed with data, which reloads the idle timer); or our window has just reopened. Its
+ * timer may have backed off to minutes (Linux's retransmission and persist timers go up
+ * to 120 s, µTasker's idle timeout is 120 s).
  */
 export function peerMidTransfer(core: TcpCore, s: TcpSocket): boolean {
-  if (s.reassembly !== undefined && s.reassembly.segments > 0) return true;
+  // RCV.HIGH is valid only between RCV.NXT and our window's right edge (the peer cannot
+  // send beyond it); one left far behind by in-order data falls outside.
+  const edge = s.rcvAdvEdge;
+  if (edge !== undefined && seqGt(s.rcvHigh, s.rcvNxt) && seqLeq(s.rcvHigh, edge)) return true;
   return s.wndUpdateAt !== undefined || core.receiveWindow(s) === 0;
 }
