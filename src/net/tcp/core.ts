@@ -218,6 +218,11 @@ export class TcpCore {
     return at;
   }
 
+  /** Activity on a connection whose idle timer runs (ESTABLISHED, CLOSE_WAIT): reloads it. */
+  reloadIdle(s: TcpSocket): void {
+    if (s.state === TcpState.Established || s.state === TcpState.CloseWait) this.armIdle(s);
+  }
+
   /** (Re)loads the idle timer from the socket's idle timeout (µTasker's usLinkTimer). */
   armIdle(s: TcpSocket): void {
     s.idleExtensions = 0;

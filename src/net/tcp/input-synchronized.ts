@@ -71,7 +71,7 @@ export function inputSynchronized(core: TcpCore, s: TcpSocket, src: number, seg:
       // A keep-alive or zero-window probe (SEQ = RCV.NXT − 1) shows the peer is alive: it
       // reloads the idle timer, as in µTasker (a peer whose probes have backed off to two
       // minutes must not find the connection closed for inactivity).
-      if (seg.seq === seqAdd(s.rcvNxt, -1) && seqLen(seg) <= 1 && idleRuns(s.state)) core.armIdle(s);
+      if (seg.seq === seqAdd(s.rcvNxt, -1) && seqLen(seg) <= 1) core.reloadIdle(s);
       if (s.state === TcpState.TimeWait && seg.flags & TCP_FIN) core.restartTimeWait(s);
       // A bare ACK is answered within the challenge-ACK budget: two ends that disagree on
       // the sequence numbers (after injected data) would otherwise trade ACKs without end.
@@ -101,10 +101,6 @@ export function inputSynchronized(core: TcpCore, s: TcpSocket, src: number, seg:
   if (!receiveText(core, s, seg, wnd, textAllowed)) return;
   if (s.tx !== undefined) trySend(core, s);
   core.finishPendingClose(s);
-}
-
-function idleRuns(state: TcpState): boolean {
-  return state === TcpState.Established || state === TcpState.CloseWait;
 }
 
 /** RST in a synchronized state: RFC 5961 §3.2 (exact → reset, in window → challenge ACK, else drop). */

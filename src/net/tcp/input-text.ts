@@ -29,7 +29,7 @@ export function receiveText(core: TcpCore, s: TcpSocket, seg: TcpSegment, wnd: n
   if (!textAllowed) {
     if (seg.payload.length > 0 || fin) core.sendAck(s);
     // A probe into our zero window: the peer is alive (µTasker reloads the idle timer too).
-    if (s.state === TcpState.Established || s.state === TcpState.CloseWait) core.armIdle(s);
+    core.reloadIdle(s);
     return true;
   }
   const finSeq = seqAdd(seg.seq, seg.payload.length);
