@@ -35,16 +35,20 @@ function checkSocket(s: TcpSocket, core: TcpCore, now: number, out: string[]): v
     out.push(`${name}: unknown state ${s.state}`);
     return;
   }
-  const deadlines = [s.rtxAt, s.idleAt, s.finWait2At, s.timeWaitAt, s.persistAt, s.swsAt];
+  const deadlines = [s.rtxAt, s.idleAt, s.finWait2At, s.timeWaitAt, s.persistAt, s.swsAt, s.wndUpdateAt];
   for (const d of deadlines) if (d !== undefined && !Number.isFinite(d)) out.push(`${name}: deadline ${d}`);
   if (TIMERLESS.has(s.state) && s.nextDeadline() !== undefined) {
-    out.push(`${name}: timer running (rtx ${s.rtxAt} idle ${s.idleAt} fw2 ${s.finWait2At} tw ${s.timeWaitAt} persist ${s.persistAt} sws ${s.swsAt})`);
+    out.push(`${name}: timer running (rtx ${s.rtxAt} idle ${s.idleAt} fw2 ${s.finWait2At} tw ${s.timeWaitAt} persist ${s.persistAt} sws ${s.swsAt} window update ${s.wndUpdateAt})`);
   }
   if (s.state === TcpState.TimeWait && (s.timeWaitAt === undefined || s.rtxAt !== undefined || s.persistAt !== undefined)) {
     out.push(`${name}: TIME_WAIT with timers tw ${s.timeWaitAt} rtx ${s.rtxAt} persist ${s.persistAt}`);
   }
   if (s.state === TcpState.FinWait2 && (s.rtxAt !== undefined || s.persistAt !== undefined)) {
     out.push(`${name}: FIN_WAIT_2 with rtx ${s.rtxAt} persist ${s.persistAt}`);
+  }
+  // The window update is repeated only in ESTABLISHED; sending our FIN stops it.
+  if (s.wndUpdateAt !== undefined && s.state !== TcpState.Established && s.state !== TcpState.CloseWait) {
+    out.push(`${name}: window-update timer ${s.wndUpdateAt} in ${tcpStateName(s.state)}`);
   }
   // A deadline far in the past means a timer the task never served.
   const late = s.nextDeadline();

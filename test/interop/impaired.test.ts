@@ -8,7 +8,9 @@
  * `npm test` runs 1 % and 10 % with small sizes (real time: every loss waits for a
  * retransmission timeout), on Node here and on XS in xs-engine.test.ts.
  * XSTCP_IMPAIR_FULL=1 adds 30 % and moves 10 MB each way per run, logging the board's
- * progress every minute; XSTCP_IMPAIR_MINUTES sets a run's limit (default 14).
+ * progress every minute; XSTCP_IMPAIR_MINUTES sets a run's limit (default 14). The echo
+ * client checks every chunk as it arrives and reports each stall of 20 s or more (where,
+ * when), which the test logs.
  */
 import { describeIf, interopEngine, interopMissingReason, interopNamespace, kernelPeer, startBoard, statusPage, useInteropLifecycle, type StatusRow } from './helpers.js';
 
@@ -59,7 +61,15 @@ describeIf(reason, 'interop: loss, duplication and reordering on the board\'s li
       const page = kernelPeer(netns, ['http-many', '1', '1', String(size), '3'], limit);
       // The long runs report how far they got, so a run stopped at its limit still tells.
       let running = true; // a status page still on its way when the run ends is not logged
+      let stallsShown = 0;
+      /** The echo client's "stall" and "resumed" lines (offset and time) not logged yet. */
+      const logStalls = () => {
+        const stalls = echo.events.filter((e) => e.event === 'stall' || e.event === 'resumed');
+        for (const e of stalls.slice(stallsShown)) console.log(`--impair ${spec}: echo ${JSON.stringify(e)}`);
+        stallsShown = stalls.length;
+      };
       const progress = FULL ? setInterval(() => {
+        logStalls();
         statusPage(netns).then(
           (s) => running && console.log(`--impair ${spec} after ${Math.round((Date.now() - started) / 1000)} s: ${portFigures(s.rows, 7)}; ${portFigures(s.rows, 80)}`),
           (e: Error) => running && console.log(`--impair ${spec}: status page not read (${e.message.split('\n')[0]})`),
@@ -78,6 +88,7 @@ describeIf(reason, 'interop: loss, duplication and reordering on the board\'s li
       } finally {
         running = false;
         clearInterval(progress);
+        logStalls();
       }
       // At stop the board reports what its link did: the impairment really ran, both ways.
       expect(await board.stop()).toEqual({ code: 0, signal: null });

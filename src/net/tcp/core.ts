@@ -17,6 +17,7 @@ import { IPV4_PAYLOAD_OFFSET, type TcpNetwork } from './network.js';
 import { SynBacklog } from './syn-backlog.js';
 import { SynCookies } from './syn-cookie.js';
 import { SegmentOutput } from './output.js';
+import { windowReopened } from './window-update.js';
 import { TASK_TCP_CODE } from '../tasks.js';
 import { RtoEstimator } from './rto.js';
 import { seqAdd, seqDiff, seqGt } from './seq.js';
@@ -127,6 +128,7 @@ export class TcpCore {
     this.sockets = [];
     for (let i = 0; i < config.sockets; i++) this.sockets.push(new TcpSocket(i, this.newRto()));
     this.out = new SegmentOutput(network, config, counters);
+    this.out.onWindowReopened = (s) => windowReopened(this, s);
     this.txScratch = new Uint8Array(Math.max(1, this.out.maxPayload()));
     this.txView = new PrefixView(this.txScratch);
     this.deferred = new DeferredSegments(DEFERRED_SEGMENTS, config.deferredOutputBytes);
@@ -216,8 +218,14 @@ export class TcpCore {
     return at;
   }
 
+  /** Activity on a connection whose idle timer runs (ESTABLISHED, CLOSE_WAIT): reloads it. */
+  reloadIdle(s: TcpSocket): void {
+    if (s.state === TcpState.Established || s.state === TcpState.CloseWait) this.armIdle(s);
+  }
+
   /** (Re)loads the idle timer from the socket's idle timeout (µTasker's usLinkTimer). */
   armIdle(s: TcpSocket): void {
+    s.idleExtensions = 0;
     s.idleAt = s.idleTimeoutS === INFINITE_IDLE ? undefined : this.deadline(this.now() + s.idleTimeoutS * 1000);
   }
 
@@ -506,7 +514,7 @@ export class TcpCore {
   sendFinNow(s: TcpSocket): void {
     s.closePending = false;
     s.setState(s.finReceived ? TcpState.LastAck : TcpState.FinWait1);
-    s.idleAt = s.persistAt = s.swsAt = undefined;
+    s.idleAt = s.persistAt = s.swsAt = s.wndUpdateAt = undefined;
     s.retriesLeft = this.config.finRetries;
     s.rtxCount = 0;
     s.rtt.onRetransmit(); // nothing to time: the FIN is not a data sample worth the trouble

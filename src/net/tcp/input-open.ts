@@ -41,7 +41,7 @@ function acceptPeerSyn(core: TcpCore, s: TcpSocket, seg: TcpSegment): void {
 /** The peer's side of a new connection: its ISN `irs`, MSS and window (as of a segment acknowledging `ack`). */
 export function acceptPeer(s: TcpSocket, irs: number, mss: number, window: number, ack: number): void {
   s.irs = irs;
-  s.rcvNxt = seqAdd(irs, 1);
+  s.rcvNxt = s.rcvHigh = seqAdd(irs, 1);
   // An edge recorded from our own SYN (sent while RCV.NXT was still 0) belongs to no
   // sequence space of the peer's: start the window bookkeeping afresh.
   s.rcvAdvEdge = undefined;

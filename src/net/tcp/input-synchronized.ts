@@ -68,6 +68,10 @@ export function inputSynchronized(core: TcpCore, s: TcpSocket, src: number, seg:
     } else {
       // Old duplicates, keep-alive probes, a repeated FIN or SYN+ACK: answer with an ACK.
       core.counters.drop(DROP_TCP_OUT_OF_WINDOW);
+      // A keep-alive or zero-window probe (SEQ = RCV.NXT − 1) shows the peer is alive: it
+      // reloads the idle timer, as in µTasker (a peer whose probes have backed off to two
+      // minutes must not find the connection closed for inactivity).
+      if (seg.seq === seqAdd(s.rcvNxt, -1) && seqLen(seg) <= 1) core.reloadIdle(s);
       if (s.state === TcpState.TimeWait && seg.flags & TCP_FIN) core.restartTimeWait(s);
       // A bare ACK is answered within the challenge-ACK budget: two ends that disagree on
       // the sequence numbers (after injected data) would otherwise trade ACKs without end.

@@ -28,6 +28,8 @@ export function receiveText(core: TcpCore, s: TcpSocket, seg: TcpSegment, wnd: n
   let fin = (seg.flags & TCP_FIN) !== 0;
   if (!textAllowed) {
     if (seg.payload.length > 0 || fin) core.sendAck(s);
+    // A probe into our zero window: the peer is alive (µTasker reloads the idle timer too).
+    core.reloadIdle(s);
     return true;
   }
   const finSeq = seqAdd(seg.seq, seg.payload.length);
@@ -46,6 +48,12 @@ export function receiveText(core: TcpCore, s: TcpSocket, seg: TcpSegment, wnd: n
   if (payload.length > room) {
     payload = payload.subarray(0, room);
     fin = false;
+  }
+  if (seqGt(seq, s.rcvNxt)) {
+    // Numbered beyond RCV.NXT (out-of-order data, or a bare ACK carrying the peer's
+    // SND.NXT): the peer has sent more than has arrived and must resend it (window-update.ts).
+    const end = seqAdd(seq, payload.length);
+    if (seqGt(end, s.rcvHigh)) s.rcvHigh = end;
   }
   let result: Delivery = DELIVERED;
   // A segment that fills a gap is acknowledged at once (RFC 5681 §4.2), not delayed.

@@ -7,6 +7,7 @@ import type { Counters } from '../counters.js';
 import { emitTcp, tcpHeaderLength, TCP_ACK, TCP_RST, TCP_SYN, type TcpOptions, type TcpSegmentFields } from '../wire/tcp.js';
 import { IPPROTO_TCP } from '../wire/ipv4.js';
 import { advertisableWindowOf } from './silly-window.js';
+import { blockingWindow } from './window-update.js';
 import { MAX_WINDOW_FIELD, windowField, windowShiftFor } from './window-scale.js';
 import { seqAdd, seqDiff } from './seq.js';
 import { IPV4_PAYLOAD_OFFSET, SEND_NO_ARP_ENTRY, type TcpNetwork } from './network.js';
@@ -37,6 +38,8 @@ export class SegmentOutput {
   private readonly synScaleOptions: TcpOptions;
   /** The RST for an unmatched segment that is waiting for ARP, if any. */
   pendingReset: PendingReset | undefined = undefined;
+  /** Told when a segment reopens a window that held the peer back (the core repeats that update). */
+  onWindowReopened: ((s: TcpSocket) => void) | undefined = undefined;
   /**
    * The transmit frame's length, read once: it is checked on every segment, and on XS a
    * typed array's length is an accessor call.
@@ -154,6 +157,10 @@ export class SegmentOutput {
     const kept = syn || s.rcvAdvEdge === undefined ? 0 : seqDiff(s.rcvAdvEdge, s.rcvNxt);
     const field = windowField(w, kept, shift);
     const edge = seqAdd(s.rcvNxt, field << shift);
+    if (!syn && s.rcvAdvEdge !== undefined && this.onWindowReopened !== undefined) {
+      const blocking = blockingWindow(this.config.mss, s.rcvBufferSize);
+      if (kept < blocking && field << shift >= blocking) this.onWindowReopened(s);
+    }
     if (s.rcvAdvEdge === undefined || syn || seqDiff(edge, s.rcvAdvEdge) > 0) s.rcvAdvEdge = edge;
     return field;
   }

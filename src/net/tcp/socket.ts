@@ -97,6 +97,12 @@ export class TcpSocket {
   windowScaled = false;
   /** RCV.NXT + RCV.WND as last advertised; undefined before the first advertisement. */
   rcvAdvEdge: number | undefined = undefined;
+  /**
+   * The furthest sequence number the peer has shown it sent: the end of out-of-order data
+   * (kept or not), or a bare ACK's sequence number beyond RCV.NXT. While it lies beyond
+   * RCV.NXT the peer still has to resend what is missing before it.
+   */
+  rcvHigh = 0;
   /** The peer's FIN has been received (and counted in rcvNxt). */
   finReceived = false;
   /** TCP_EVENT_CLOSE has been given for this connection (peer's FIN or idle expiry); it is given once. */
@@ -120,6 +126,8 @@ export class TcpSocket {
   rtxAt: number | undefined = undefined;
   /** Idle timeout of the application (fnTCP_IdleTimeout). */
   idleAt: number | undefined = undefined;
+  /** Idle periods added in a row because the peer was still mid-transfer (timers.ts, onIdle). */
+  idleExtensions = 0;
   /** FIN_WAIT_2 limit (TCP_FIN_WAIT_2_TIMEOUT), restarted by data from the partner. */
   finWait2At: number | undefined = undefined;
   /** End of TIME_WAIT (2 × MSL). */
@@ -131,6 +139,15 @@ export class TcpSocket {
   swsAt: number | undefined = undefined;
   /** Delayed ACK: received data waits this long for a second segment or a reply to carry its ACK. */
   delAckAt: number | undefined = undefined;
+  /**
+   * Our receive window reopened after holding the peer back: the window update is sent
+   * again at this time unless data has come since (window-update.ts).
+   */
+  wndUpdateAt: number | undefined = undefined;
+  /** Repeats of the window update sent since the window reopened. */
+  wndUpdateRepeats = 0;
+  /** RCV.NXT when the window reopened: any later data shows the peer has seen it. */
+  wndUpdateRcvNxt = 0;
   retriesLeft = 0;
   /** Retransmissions in a row of the current segment (for fixed-timer back-off rules). */
   rtxCount = 0;
@@ -173,7 +190,7 @@ export class TcpSocket {
     this.sndWndShift = this.rcvWndShift = 0;
     this.windowScaled = false;
     this.finSent = this.closePending = false;
-    this.irs = this.rcvNxt = 0;
+    this.irs = this.rcvNxt = this.rcvHigh = 0;
     this.rcvAdvEdge = undefined;
     this.finReceived = this.ackPending = this.windowUpdatePending = this.closeReported = false;
     this.ackDue = this.finDue = false;
@@ -189,7 +206,8 @@ export class TcpSocket {
 
   stopTimers(): void {
     this.rtxAt = this.idleAt = this.finWait2At = this.timeWaitAt = this.persistAt = this.swsAt = this.delAckAt = undefined;
-    this.persistBackoff = 0;
+    this.wndUpdateAt = undefined;
+    this.persistBackoff = this.wndUpdateRepeats = this.idleExtensions = 0;
   }
 
   /** Back to FREE, as fnReleaseTCP_Socket leaves it. */
@@ -209,7 +227,8 @@ export class TcpSocket {
   /** Earliest running deadline, or undefined. */
   nextDeadline(): number | undefined {
     const closing = earlier(this.finWait2At, this.timeWaitAt);
-    return earlier(earlier(earlier(this.rtxAt, this.idleAt), earlier(closing, this.persistAt)), earlier(this.swsAt, this.delAckAt));
+    const small = earlier(earlier(this.swsAt, this.delAckAt), this.wndUpdateAt);
+    return earlier(earlier(earlier(this.rtxAt, this.idleAt), earlier(closing, this.persistAt)), small);
   }
 }
 

@@ -261,7 +261,7 @@ export class TcpStack {
   /** fnTCP_Activity: reloads the idle timer of a connected socket; ignores anything else. */
   activity(socket: number): void {
     this.withSocket(socket, (s) => {
-      if (s.state === TcpState.Established || s.state === TcpState.CloseWait) this.core.armIdle(s);
+      this.core.reloadIdle(s);
       return socket;
     });
   }

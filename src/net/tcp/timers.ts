@@ -1,15 +1,17 @@
 /**
  * What happens when a socket's deadline passes (µTasker's fnPollTCP, but driven by
  * per-socket deadlines instead of a 1 s poll): retransmission or abort, idle close,
- * FIN_WAIT_2 limit, end of TIME_WAIT, zero-window persist, silly-window override.
+ * FIN_WAIT_2 limit, end of TIME_WAIT, zero-window persist, silly-window override,
+ * repeated window update.
  */
 import { forceSend, onBufferedTimeout, sendWindowProbe, startPersist } from './buffered.js';
 import { CONNECTION_GONE, type TcpCore } from './core.js';
+import { onWindowUpdateTimer, peerMidTransfer } from './window-update.js';
 import { RTO_RFC6298 } from './config.js';
 import { seqDiff } from './seq.js';
 import type { TcpSocket } from './socket.js';
 import { TcpEvent, TcpState } from './types.js';
-import { CNT_TCP_FIN_WAIT_2_TIMEOUTS, CNT_TCP_IDLE_TIMEOUTS, CNT_TCP_RETRANSMISSIONS, CNT_TCP_TIMEOUTS } from '../counter-ids.js';
+import { CNT_TCP_FIN_WAIT_2_TIMEOUTS, CNT_TCP_IDLE_EXTENSIONS, CNT_TCP_IDLE_TIMEOUTS, CNT_TCP_RETRANSMISSIONS, CNT_TCP_TIMEOUTS } from '../counter-ids.js';
 
 function due(at: number | undefined, now: number): boolean {
   return at !== undefined && at <= now;
@@ -52,6 +54,7 @@ function handleDue(core: TcpCore, s: TcpSocket, now: number): void {
     s.delAckAt = undefined;
     if (s.ackPending) core.sendAckNow(s);
   }
+  if (due(s.wndUpdateAt, now)) onWindowUpdateTimer(core, s);
 }
 
 /** Zero-window persist: buffered sockets probe by themselves, simple ones get TCP_WINDOW_PROBE. */
@@ -76,6 +79,14 @@ function onIdle(core: TcpCore, s: TcpSocket): boolean {
   // unacknowledged): its FIN follows that data and the retransmission timer bounds the
   // wait, so there is nothing to close and nothing new to report.
   if (s.closePending) return true;
+  if (s.state === TcpState.Established && peerMidTransfer(core, s) && s.idleExtensions < core.config.retries) {
+    // Not idle: the peer owes us data and its timer has backed off. Another idle period,
+    // at most TCP_DEF_RETRIES in a row, so a peer that died mid-transfer is still closed.
+    s.idleExtensions++;
+    core.counters.inc(CNT_TCP_IDLE_EXTENSIONS);
+    s.idleAt = core.deadline(core.now() + s.idleTimeoutS * 1000);
+    return true;
+  }
   core.counters.inc(CNT_TCP_IDLE_TIMEOUTS);
   core.close(s);
   // In CLOSE_WAIT the application already had TCP_EVENT_CLOSE (the peer's FIN); it is not repeated.
