@@ -9,7 +9,8 @@
  * The two boards share one process there, so callgrind cannot tell their work apart; the
  * sending and the receiving board are counted apart by bench/xs-hotpath.ts (each board
  * alone against a scripted peer that does almost nothing per segment, two transfer sizes
- * subtracted too), and `withBoards` puts those figures beside these.
+ * subtracted too; also on Moddable's XS 17 where $MODDABLE is set), and `withBoards`
+ * puts those figures beside these.
  *
  * Skipped with a note when valgrind or the XS host is missing. Takes minutes: full runs only.
  */
@@ -31,6 +32,9 @@ export interface CallgrindResult {
   /** Each board alone (bench/xs-hotpath.ts), per full-size segment; absent when not measured. */
   sendingBoardPerSegment?: number;
   receivingBoardPerSegment?: number;
+  /** The same on Moddable's XS 17 (release, mcsim), where $MODDABLE is set. */
+  xs17SendingBoardPerSegment?: number;
+  xs17ReceivingBoardPerSegment?: number;
 }
 
 /** The issue's goals per full-size segment (issue 12): the XS host, x86 instructions. */
@@ -38,10 +42,19 @@ export const SENDING_GOAL = 100_000;
 export const RECEIVING_GOAL = 60_000;
 
 /** Adds each board's own figure from the hot-path runs, when callgrind counted them. */
-export function withBoards(r: CallgrindResult | string, boards: readonly { mode: string; instructionsPerSegment?: number }[] | string): CallgrindResult | string {
+export function withBoards(
+  r: CallgrindResult | string,
+  boards: readonly { mode: string; instructionsPerSegment?: number; xs17InstructionsPerSegment?: number }[] | string,
+): CallgrindResult | string {
   if (typeof r === 'string' || typeof boards === 'string') return r;
-  const of = (mode: string) => boards.find((b) => b.mode === mode)?.instructionsPerSegment;
-  return { ...r, sendingBoardPerSegment: of('send'), receivingBoardPerSegment: of('receive') };
+  const of = (mode: string) => boards.find((b) => b.mode === mode);
+  return {
+    ...r,
+    sendingBoardPerSegment: of('send')?.instructionsPerSegment,
+    receivingBoardPerSegment: of('receive')?.instructionsPerSegment,
+    xs17SendingBoardPerSegment: of('send')?.xs17InstructionsPerSegment,
+    xs17ReceivingBoardPerSegment: of('receive')?.xs17InstructionsPerSegment,
+  };
 }
 
 /** Data segments and payload bytes in an Ethernet capture (IPv4, TCP, payload > 0). */
@@ -96,6 +109,8 @@ export function callgrindTable(r: CallgrindResult | string): string[] {
     `| data segments / payload bytes in the difference | ${r.segments} / ${r.bytes} |`,
     board('sending board alone (chargen to a scripted peer, 1000 − 200 segments)', r.sendingBoardPerSegment, SENDING_GOAL),
     board('receiving board alone (a scripted peer into discard, 1000 − 200 segments)', r.receivingBoardPerSegment, RECEIVING_GOAL),
+    board('sending board alone on Moddable\'s XS 17 (release, mcsim; the same runs)', r.xs17SendingBoardPerSegment, SENDING_GOAL),
+    board('receiving board alone on Moddable\'s XS 17 (release, mcsim; the same runs)', r.xs17ReceivingBoardPerSegment, RECEIVING_GOAL),
   ];
 }
 

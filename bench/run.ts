@@ -14,7 +14,7 @@ import { parseIpv4, emitIpv4Header, IPPROTO_TCP } from '../src/net/wire/ipv4.js'
 import { measure, recorded, row, settings } from './harness.js';
 import { runSimBenchmarks } from './sim.js';
 import { runXsBenchmarks } from './xs.js';
-import { measureXsHotPath, xsHotPathTable } from './xs-hotpath.js';
+import { measureXsHotPath, withXs17, xsHotPathTable } from './xs-hotpath.js';
 import { FULL_SIZES, QUICK_SIZES, runTapBenchmarks, tapTable } from './tap.js';
 import { runFirmwareBenchmarks } from './firmware.js';
 import { callgrindTable, measureCallgrind, withBoards } from './callgrind.js';
@@ -73,7 +73,7 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 settings.quick = process.argv.includes('--quick');
-const xsHotPath = measureXsHotPath();
+const xsHotPath = await withXs17(measureXsHotPath());
 const tables = [codecBenchmarks(), runSimBenchmarks(), runXsBenchmarks(), xsHotPathTable(xsHotPath)];
 const tap = await runTapBenchmarks(settings.quick ? QUICK_SIZES : FULL_SIZES);
 tables.push(typeof tap === 'string' ? [`(${tap})`] : tapTable(tap));

@@ -68,7 +68,7 @@ export function appConfig(args: BoardArgs): string[] {
 }
 
 /** What the app is built from (relative to the package root). */
-const APP_SOURCES = ['manifest.json', 'moddable', 'src', 'hosts/common', 'hosts/sim', 'hosts/xs/ts/ethernet-mac.ts', 'targets/common', 'targets/lin'];
+const APP_SOURCES = ['manifest.json', 'moddable', 'src', 'hosts/common', 'hosts/sim', 'hosts/xs/ts/ethernet-mac.ts', 'hosts/xs/ts/scripted-transfer.ts', 'hosts/xs/ts/hotpath-run.ts', 'targets/common', 'targets/lin'];
 
 function hashTree(hash: ReturnType<typeof createHash>, root: string, path: string, depth = 0): void {
   const full = join(root, path);

@@ -12,54 +12,42 @@
  * runs it at two sizes and subtracts, so start-up and set-up cancel (see bench/xs.ts).
  */
 import { installXsAccelerators } from './accelerators.js';
-import { ScriptedTransfer, type TransferMode } from './scripted-transfer.js';
-
-/** Payload bytes of a full-size segment (the scripted peer's MSS). */
-const MSS = 1460;
+import { HOTPATH_MSS as MSS, hotPathOptions, moveSegments, preparedTransfer, shortfall } from './hotpath-run.js';
 
 function fail(message: string): void {
   xsHost.writeError(`hotpath-bench: ${message}\n`);
   xsHost.exit(2);
 }
 
-function intOption(args: readonly string[], name: string, fallback: number, max: number): number | undefined {
-  const i = args.indexOf(name);
-  if (i < 0) return fallback;
-  const n = Number(args[i + 1]);
-  return Number.isInteger(n) && n >= 0 && n <= max ? n : undefined;
-}
-
 function main(args: readonly string[]): void {
-  const modeAt = args.indexOf('--mode');
-  const mode = modeAt >= 0 ? args[modeAt + 1] : 'receive';
-  if (mode !== 'receive' && mode !== 'send') return fail(`--mode must be receive or send, not '${mode}'`);
-  const segments = intOption(args, '--segments', 200, 1_000_000);
-  const warmup = intOption(args, '--warmup', 200, 1_000_000);
-  if (segments === undefined || segments < 1) return fail('--segments must be an integer 1..1000000');
-  if (warmup === undefined) return fail('--warmup must be an integer 0..1000000');
+  const options = hotPathOptions((name) => {
+    const i = args.indexOf(`--${name}`);
+    return i < 0 ? undefined : (args[i + 1] ?? '');
+  });
+  if (typeof options === 'string') return fail(options);
+  const { mode, segments } = options;
   const measureAt = args.indexOf('--measure');
   const measure = measureAt >= 0 ? args[measureAt + 1] : 'alloc';
   if (measure !== 'alloc' && measure !== 'none') return fail(`--measure must be alloc or none, not '${measure}'`);
   if (measure === 'alloc' && segments < 2) return fail('--segments must be at least 2 to count allocations (two runs are subtracted)');
   installXsAccelerators();
-  const transfer = new ScriptedTransfer(mode as TransferMode);
-  transfer.prepare(warmup);
+  const transfer = preparedTransfer(options);
   if (measure === 'none') {
-    const bytes = transfer.run(segments);
-    if (bytes < segments * MSS) return incomplete(Math.floor(bytes / MSS), segments);
-    xsHost.write(`${JSON.stringify({ engine: 'xs', mode, segments: Math.floor(bytes / MSS), bytes })}\n`);
+    const moved = moveSegments(transfer, options, (run) => run());
+    if (typeof moved === 'string') return incomplete(moved);
+    xsHost.write(`${JSON.stringify({ engine: 'xs', ...moved })}\n`);
     return;
   }
   // Once for nothing: the first measurement makes what measuring needs (property names).
   allocations(() => undefined);
   const board = steadyState((n) => transfer.run(n), segments);
-  if (board.bytes < segments * MSS) return incomplete(Math.floor(board.bytes / MSS), segments);
+  if (board.bytes < segments * MSS) return incomplete(shortfall(board.bytes, segments));
   // The interface layer alone (receive only): TCP replaced by a counting handler.
   let layer: SteadyState | undefined;
   if (mode === 'receive') {
     transfer.isolateInterface();
     layer = steadyState((n) => transfer.runInterfaceOnly(n), segments);
-    if (layer.bytes !== segments * MSS) return incomplete(Math.floor(layer.bytes / MSS), segments);
+    if (layer.bytes !== segments * MSS) return incomplete(shortfall(layer.bytes, segments));
   }
   xsHost.write(`${JSON.stringify({
     engine: 'xs', mode, segments: Math.floor(board.bytes / MSS), bytes: board.bytes, slotSize: xsHost.memory().slotSize,
@@ -115,8 +103,8 @@ function allocations(fn: () => void): Allocated {
   return { slots: used.slots - idle.slots, chunkBytes: used.chunkBytes - idle.chunkBytes };
 }
 
-function incomplete(moved: number, wanted: number): void {
-  xsHost.writeError(`hotpath-bench: only ${moved} of ${wanted} segments moved\n`);
+function incomplete(message: string): void {
+  xsHost.writeError(`hotpath-bench: ${message}\n`);
   xsHost.exit(1);
 }
 
