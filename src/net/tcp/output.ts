@@ -6,6 +6,7 @@
 import type { Counters } from '../counters.js';
 import { emitTcp, tcpHeaderLength, TCP_ACK, TCP_RST, TCP_SYN, type TcpOptions, type TcpSegmentFields } from '../wire/tcp.js';
 import { IPPROTO_TCP } from '../wire/ipv4.js';
+import { tcpWriter } from '../wire/header-record.js';
 import { advertisableWindowOf } from './silly-window.js';
 import { MAX_WINDOW_FIELD, windowField, windowShiftFor } from './window-scale.js';
 import { seqAdd, seqDiff } from './seq.js';
@@ -165,7 +166,11 @@ export class SegmentOutput {
       this.counters.inc(CNT_TCP_OUT_TOO_BIG);
       return 0;
     }
-    const len = emitTcp(this.fields, payload, net.localAddress(), dst, frame, IPV4_PAYLOAD_OFFSET);
+    const f = this.fields;
+    // The native writer (header-record.ts) writes headers without options: every segment but a SYN.
+    const len = tcpWriter !== undefined && f.options === this.noOptions
+      ? tcpWriter(frame, IPV4_PAYLOAD_OFFSET, payload, net.localAddress(), dst, f.srcPort, f.dstPort, f.seq, f.ack, f.flags, f.window, f.urgent)
+      : emitTcp(f, payload, net.localAddress(), dst, frame, IPV4_PAYLOAD_OFFSET);
     // The TCP task owns every TCP transmission: ARP results come back to it.
     const r = net.sendIpv4(dst, IPPROTO_TCP, tos, this.config.ttl, len, TASK_TCP, owner);
     this.counters.inc(CNT_TCP_OUT_SEGMENTS);
