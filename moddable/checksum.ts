@@ -1,7 +1,7 @@
 /**
  * Hands the stack the native byte helpers (targets/common/bytes_xs.c: checksum loop,
- * block copy, copy-and-checksum) through the seam of src/net/wire/natives.ts, as the XS
- * host does with the same C.
+ * block copy, copy-and-checksum, header reader and writers) through the seam of
+ * src/net/wire/natives.ts, as the XS host does with the same C.
  */
 import { installByteNatives } from 'xstcp/net/wire/natives';
 
@@ -14,6 +14,9 @@ export function installNativeChecksum(): void {
     xs_xstcp_checksum: native('xs_xstcp_checksum'),
     xs_xstcp_copy: native('xs_xstcp_copy'),
     xs_xstcp_copy_checksum: native('xs_xstcp_copy_checksum'),
+    xs_xstcp_read_frame: native('xs_xstcp_read_frame'),
+    xs_xstcp_write_tcp: native('xs_xstcp_write_tcp'),
+    xs_xstcp_write_ipv4: native('xs_xstcp_write_ipv4'),
   };
   installByteNatives((name) => natives[name]);
 }

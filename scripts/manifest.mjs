@@ -30,7 +30,7 @@ const EMBEDDED = ['io/socket/tcp', 'io/socket/listener'];
 const ETHERNET_CORE = [
   './targets/common/ethernet_xs', './targets/common/xstcp_ethernet', './targets/common/xstcp_frame_queue',
   // The stack's byte helpers (checksum, copies), bound for src/net/wire/natives.ts.
-  './targets/common/bytes_xs', './targets/common/xstcp_bytes',
+  './targets/common/bytes_xs', './targets/common/xstcp_bytes', './targets/common/xstcp_headers',
 ];
 // Per platform: its driver and the glue that wakes the VM (the C files of targets/<platform>).
 const ETHERNET_PLATFORMS = {

@@ -27,7 +27,7 @@ const xsRoot = join(repoRoot, 'node_modules', '@agoric', 'xsnap', 'moddable', 'x
 const hostSources = join(here, 'src');
 const targetSources = [join(repoRoot, 'targets', 'common'), join(repoRoot, 'targets', 'lin')];
 /* Of targets/lin only the driver: Moddable's own glue files there are not ours to link. */
-const TARGET_FILES = new Set(['xstcp_frame_queue.c', 'xstcp_ethernet.c', 'ethernet_xs.c', 'xstcp_bytes.c', 'bytes_xs.c', 'ethernet_tap.c']);
+const TARGET_FILES = new Set(['xstcp_frame_queue.c', 'xstcp_ethernet.c', 'ethernet_xs.c', 'xstcp_bytes.c', 'xstcp_headers.c', 'bytes_xs.c', 'ethernet_tap.c']);
 const buildRoot = join(repoRoot, 'build', 'xs');
 
 const GOALS = {

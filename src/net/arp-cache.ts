@@ -89,8 +89,9 @@ export class ArpCache {
 
   find(ip: number): ArpEntry | undefined {
     // Indexed: for-of would make an iterator object per lookup (every sent segment).
+    // The length read once: on XS an array's length is an accessor call.
     const entries = this.entries;
-    for (let i = 0; i < entries.length; i++) if (entries[i].ip === ip) return entries[i];
+    for (let i = 0, n = entries.length; i < n; i++) if (entries[i].ip === ip) return entries[i];
     return undefined;
   }
 
@@ -103,8 +104,11 @@ export class ArpCache {
     const e = this.find(ip);
     if (e === undefined || e.state !== RESOLVED || e.mac === undefined) return false;
     const mac = e.mac;
-    for (let i = 0; i < 6; i++) if (mac[i] !== frame[macOffset + i]) return false;
-    e.deadline = now + this.lifetimeOf(e) * this.config.periodMs;
+    // Written out, and lifetimeOf inlined: this runs for every received frame.
+    if (mac[0] !== frame[macOffset] || mac[1] !== frame[macOffset + 1] || mac[2] !== frame[macOffset + 2]
+      || mac[3] !== frame[macOffset + 3] || mac[4] !== frame[macOffset + 4] || mac[5] !== frame[macOffset + 5]) return false;
+    const config = this.config;
+    e.deadline = now + (e.gateway ? config.gatewayLifetimePeriods : config.lifetimePeriods) * config.periodMs;
     return true;
   }
 

@@ -17,8 +17,9 @@ import {
 import { ARP_PACKET_LEN, ARP_REPLY, ARP_REQUEST, emitArp, parseArp, type ArpPacket } from './wire/arp.js';
 import {
   IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP,
-  Ipv4Input, emitIpv4Header, isFragment, readIpv4, type Ipv4Header,
+  Ipv4Input, emitIpv4Header, isFragment, readIpv4, readIpv4Record, type Ipv4Header,
 } from './wire/ipv4.js';
+import { FRAME_ARP, FRAME_IPV4, FRAME_NOT_FOR_US, FRAME_OTHER_TYPE, frameReader, ipv4Writer, newHeaderRecord } from './wire/header-record.js';
 import { ICMP_ECHO_REPLY, ICMP_ECHO_REQUEST, emitIcmpEcho, parseIcmp } from './wire/icmp.js';
 import { ArpCache, ARP_DEFAULTS, type ArpConfig, type ArpOwner } from './arp-cache.js';
 import { Counters } from './counters.js';
@@ -98,6 +99,9 @@ export class NetInterface implements Ipv4Sender {
   private readonly txHeader: Ipv4Header = { src: 0, dst: 0, protocol: 0, ttl: 0, tos: 0, ident: 0, dontFragment: false };
   /** Every received datagram's header is read into this one record. */
   private readonly rxIpv4 = new Ipv4Input();
+  /** What the native frame reader (when installed) reads each frame's headers into. */
+  private readonly rxRecord = newHeaderRecord();
+  private readonly rxRecordBuffer = this.rxRecord.buffer;
   /** The last view handed to the driver per transmit buffer: same length, same view. */
   private txView: Uint8Array = this.txFrame.subarray(0, 0);
   private readonly arpView: Uint8Array = this.arpFrame.subarray(0, MIN_FRAME_LEN);
@@ -173,8 +177,12 @@ export class NetInterface implements Ipv4Sender {
       return SEND_NO_ARP_ENTRY;
     }
     const frame = this.txFrame;
-    emitEthernetHeader(mac, this.mac.macAddress, ETHERTYPE_IPV4, frame, 0);
     this.ident = (this.ident + 1) & 0xffff;
+    if (ipv4Writer !== undefined) {
+      ipv4Writer(frame, mac, this.mac.macAddress, this.address.address, dst, protocol, tos, ttl, this.ident, false, payloadLength);
+      return this.transmitIpv4(frame, payloadLength);
+    }
+    emitEthernetHeader(mac, this.mac.macAddress, ETHERTYPE_IPV4, frame, 0);
     const h = this.txHeader;
     h.src = this.address.address;
     h.dst = dst;
@@ -183,6 +191,10 @@ export class NetInterface implements Ipv4Sender {
     h.tos = tos;
     h.ident = this.ident;
     emitIpv4Header(h, payloadLength, frame, ETHERNET_HEADER_LEN);
+    return this.transmitIpv4(frame, payloadLength);
+  }
+
+  private transmitIpv4(frame: Uint8Array, payloadLength: number): number {
     const length = this.transmit(frame, IPV4_PAYLOAD_OFFSET + payloadLength);
     if (length > 0) this.counters.inc(CNT_IPV4_OUT_PACKETS);
     return length;
@@ -268,6 +280,7 @@ export class NetInterface implements Ipv4Sender {
   handleFrame(frame: Uint8Array): void {
     this.counters.inc(CNT_ETH_IN_FRAMES);
     try {
+      if (frameReader !== undefined) return this.handleRead(frame, frameReader(frame, this.mac.macAddress, this.rxRecordBuffer));
       if (frame.length < ETHERNET_HEADER_LEN) return this.counters.drop(DROP_ETH_CODEC[DROP_ETH_TRUNCATED]);
       if (!isBroadcastMac(frame, 0) && !macEquals(frame, this.mac.macAddress, 0)) return this.counters.drop(DROP_ETH_NOT_FOR_US);
       const ethertype = readU16(frame, 12);
@@ -281,10 +294,32 @@ export class NetInterface implements Ipv4Sender {
     }
   }
 
+  /**
+   * A frame the native reader has read (its verdict): the same checks, drops and counters
+   * as the JavaScript path of handleFrame and handleIpv4, in the same order.
+   */
+  private handleRead(frame: Uint8Array, verdict: number): void {
+    if (verdict === FRAME_IPV4) {
+      readIpv4Record(this.rxRecord, frame, ETHERNET_HEADER_LEN, this.rxIpv4);
+      return this.acceptIpv4(frame, this.rxIpv4);
+    }
+    if (verdict === FRAME_ARP) return this.handleArp(frame.subarray(ETHERNET_HEADER_LEN));
+    if (verdict === FRAME_NOT_FOR_US) return this.counters.drop(DROP_ETH_NOT_FOR_US);
+    if (verdict === FRAME_OTHER_TYPE) return this.counters.drop(DROP_ETH_UNKNOWN_ETHERTYPE);
+    if (verdict === DROP_ETH_TRUNCATED) return this.counters.drop(DROP_ETH_CODEC[DROP_ETH_TRUNCATED]);
+    return this.counters.drop(DROP_IPV4_CODEC[verdict]);
+  }
+
   private handleIpv4(frame: Uint8Array): void {
     const ip = this.rxIpv4;
     const code = readIpv4(frame, ETHERNET_HEADER_LEN, frame.length, ip);
     if (code !== 0) return this.counters.drop(DROP_IPV4_CODEC[code]);
+    ip.headers = null;
+    return this.acceptIpv4(frame, ip);
+  }
+
+  /** A valid IPv4 datagram in `frame`, read into `ip`: address checks, ARP refresh, dispatch. */
+  private acceptIpv4(frame: Uint8Array, ip: Ipv4Input): void {
     const { address, netmask } = this.address;
     const broadcast = ip.dst === 0xffffffff || ip.dst === ((address & netmask) | ~netmask) >>> 0;
     if (ip.dst !== address && !broadcast) return this.counters.drop(DROP_IPV4_NOT_FOR_US);

@@ -162,7 +162,7 @@ function sourcesOf(target, spec, generated) {
   const xs = readdirSync(join(xsRoot, 'sources')).filter((f) => f.endsWith('.c') && f !== 'xsSnapshot.c').sort()
     .map((f) => ({ path: join(xsRoot, 'sources', f), ours: false }));
   const core = readdirSync(here).filter((f) => f.endsWith('.c')).sort().map((f) => ({ path: join(here, f), ours: true }));
-  const common = ['xstcp_ethernet.c', 'xstcp_frame_queue.c', 'ethernet_xs.c', 'xstcp_bytes.c', 'bytes_xs.c'].map((f) => ({ path: join(repoRoot, 'targets', 'common', f), ours: true }));
+  const common = ['xstcp_ethernet.c', 'xstcp_frame_queue.c', 'ethernet_xs.c', 'xstcp_bytes.c', 'xstcp_headers.c', 'bytes_xs.c'].map((f) => ({ path: join(repoRoot, 'targets', 'common', f), ours: true }));
   // XS 17's Native/native for XS 13.3, as the XS host provides them (nothing in it is Linux's).
   common.push({ path: join(repoRoot, 'hosts', 'xs', 'src', 'native.c'), ours: true });
   const board = spec.sources.map((f) => ({ path: join(repoRoot, 'targets', target, f), ours: true }));

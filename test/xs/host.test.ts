@@ -201,7 +201,7 @@ print(mismatches, o.join(), installByteNatives(native));
     );
     const result = runXs(entry);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toBe('0 1,2,1,2,3,4 3\n');
+    expect(result.stdout).toBe('0 1,2,1,2,3,4 6\n');
   });
 
   it('randomU32 gives unsigned 32-bit integers that differ', () => {

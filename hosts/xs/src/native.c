@@ -29,6 +29,9 @@ extern void xs_ethernet_get_stats(xsMachine* the);
 extern void xs_xstcp_checksum(xsMachine* the);
 extern void xs_xstcp_copy(xsMachine* the);
 extern void xs_xstcp_copy_checksum(xsMachine* the);
+extern void xs_xstcp_read_frame(xsMachine* the);
+extern void xs_xstcp_write_tcp(xsMachine* the);
+extern void xs_xstcp_write_ipv4(xsMachine* the);
 
 static const struct {
 	const char* name;
@@ -45,6 +48,9 @@ static const struct {
 	{ "xs_xstcp_checksum", xs_xstcp_checksum, 4 },
 	{ "xs_xstcp_copy", xs_xstcp_copy, 5 },
 	{ "xs_xstcp_copy_checksum", xs_xstcp_copy_checksum, 6 },
+	{ "xs_xstcp_read_frame", xs_xstcp_read_frame, 3 },
+	{ "xs_xstcp_write_tcp", xs_xstcp_write_tcp, 12 },
+	{ "xs_xstcp_write_ipv4", xs_xstcp_write_ipv4, 11 },
 };
 
 static const struct {

@@ -16,5 +16,5 @@ export function onXsHost(): boolean {
 /** Installs the native helpers when on the XS host; returns whether it did. */
 export function installXsAccelerators(): boolean {
   if (!onXsHost() || typeof native !== 'function') return false;
-  return installByteNatives(native) === 3;
+  return installByteNatives(native) === 6;
 }

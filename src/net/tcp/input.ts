@@ -3,7 +3,7 @@
  * handler of the socket's state. Nothing here throws; rejected segments are counted under
  * `tcp.drop.<reason>`.
  */
-import { readTcp, seqLen, TCP_RST, TcpSegmentInput, type TcpSegment } from '../wire/tcp.js';
+import { readTcp, readTcpRecord, seqLen, TCP_RST, TcpSegmentInput, type TcpSegment } from '../wire/tcp.js';
 import type { TcpCore } from './core.js';
 import { inputListen, inputSynSent, opensConnection } from './input-open.js';
 import { inputSynchronized } from './input-synchronized.js';
@@ -22,6 +22,8 @@ export interface TcpIpInput {
   buf: Uint8Array;
   payloadStart: number;
   payloadEnd: number;
+  /** The native reader's record when it has read this segment's header (Ipv4Input.headers). */
+  headers?: Uint32Array | null;
 }
 
 /**
@@ -50,7 +52,10 @@ export function tcpInput(core: TcpCore, ip: TcpIpInput): void {
 
 function dispatch(core: TcpCore, ip: TcpIpInput, seg: TcpSegmentInput): void {
   core.counters.inc(CNT_TCP_IN_SEGMENTS);
-  const code = readTcp(ip.buf, ip.payloadStart, ip.payloadEnd, ip.src, ip.dst, seg, true);
+  const record = ip.headers;
+  const code = record !== undefined && record !== null
+    ? readTcpRecord(record, ip.buf, ip.payloadStart, ip.payloadEnd, seg)
+    : readTcp(ip.buf, ip.payloadStart, ip.payloadEnd, ip.src, ip.dst, seg, true);
   if (code !== 0) {
     core.counters.drop(DROP_TCP_CODEC[code]);
     return;

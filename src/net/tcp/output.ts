@@ -4,8 +4,9 @@
  * allocates nothing.
  */
 import type { Counters } from '../counters.js';
-import { emitTcp, tcpHeaderLength, TCP_ACK, TCP_RST, TCP_SYN, type TcpOptions, type TcpSegmentFields } from '../wire/tcp.js';
+import { emitTcp, tcpHeaderLength, TCP_ACK, TCP_HEADER_LEN, TCP_RST, TCP_SYN, type TcpOptions, type TcpSegmentFields } from '../wire/tcp.js';
 import { IPPROTO_TCP } from '../wire/ipv4.js';
+import { tcpWriter } from '../wire/header-record.js';
 import { advertisableWindowOf } from './silly-window.js';
 import { blockingWindow } from './window-update.js';
 import { MAX_WINDOW_FIELD, windowField, windowShiftFor } from './window-scale.js';
@@ -28,6 +29,20 @@ export interface PendingReset {
   flags: number;
 }
 
+/** The inputs and results of one window computation (SegmentOutput.windowToAdvertise). */
+interface WindowMemo {
+  socket: TcpSocket | undefined;
+  rcvWindow: number;
+  rcvAdvEdge: number | undefined;
+  rcvNxt: number;
+  rcvBufferSize: number;
+  rcvWndShift: number;
+  mss: number;
+  edgeBefore: number | undefined;
+  edgeAfter: number | undefined;
+  field: number;
+}
+
 export class SegmentOutput {
   private readonly fields: TcpSegmentFields = {
     srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0, urgent: 0, options: {},
@@ -36,6 +51,11 @@ export class SegmentOutput {
   private readonly synOptions: TcpOptions;
   /** The SYN options with our window scale (RFC 7323). */
   private readonly synScaleOptions: TcpOptions;
+  /** windowToAdvertise's last inputs and answer (one socket: the common case of one stream). */
+  private readonly windowMemo: WindowMemo = {
+    socket: undefined, rcvWindow: 0, rcvAdvEdge: undefined, rcvNxt: 0, rcvBufferSize: 0, rcvWndShift: 0, mss: 0,
+    edgeBefore: undefined, edgeAfter: undefined, field: 0,
+  };
   /** The RST for an unmatched segment that is waiting for ARP, if any. */
   pendingReset: PendingReset | undefined = undefined;
   /** Told when a segment reopens a window that held the peer back (the core repeats that update). */
@@ -152,6 +172,32 @@ export class SegmentOutput {
    * a SYN or without scaling). Remembers the advertised right edge.
    */
   private windowToAdvertise(s: TcpSocket, syn: boolean): number {
+    // A pure function of these inputs: a stream of segments that changes none of them (a
+    // sender whose peer sends nothing) reuses the last answer and its right edge.
+    const m = this.windowMemo;
+    if (!syn && m.socket === s && m.rcvWindow === s.rcvWindow && m.rcvAdvEdge === s.rcvAdvEdge && m.rcvNxt === s.rcvNxt
+      && m.rcvBufferSize === s.rcvBufferSize && m.rcvWndShift === s.rcvWndShift && m.mss === this.config.mss) {
+      s.rcvAdvEdge = m.edgeAfter;
+      return m.field;
+    }
+    const field = this.computeWindow(s, syn);
+    if (!syn) {
+      m.socket = s;
+      m.rcvWindow = s.rcvWindow;
+      m.rcvAdvEdge = m.edgeBefore;
+      m.rcvNxt = s.rcvNxt;
+      m.rcvBufferSize = s.rcvBufferSize;
+      m.rcvWndShift = s.rcvWndShift;
+      m.mss = this.config.mss;
+      m.edgeAfter = s.rcvAdvEdge;
+      m.field = field;
+    }
+    return field;
+  }
+
+  /** windowToAdvertise's computation (the memo's miss); notes the right edge it started from. */
+  private computeWindow(s: TcpSocket, syn: boolean): number {
+    this.windowMemo.edgeBefore = s.rcvAdvEdge;
     const w = advertisableWindowOf(s.rcvWindow, syn ? undefined : s.rcvAdvEdge, s.rcvNxt, this.config.mss, s.rcvBufferSize);
     const shift = syn ? 0 : s.rcvWndShift;
     const kept = syn || s.rcvAdvEdge === undefined ? 0 : seqDiff(s.rcvAdvEdge, s.rcvNxt);
@@ -168,11 +214,16 @@ export class SegmentOutput {
   private transmit(dst: number, tos: number, payload: Uint8Array, owner: number): number {
     const net = this.network;
     const frame = net.txFrame;
-    if (IPV4_PAYLOAD_OFFSET + tcpHeaderLength(this.fields.options) + payload.length > this.frameLength) {
+    const f = this.fields;
+    const headerLength = f.options === this.noOptions ? TCP_HEADER_LEN : tcpHeaderLength(f.options);
+    if (IPV4_PAYLOAD_OFFSET + headerLength + payload.length > this.frameLength) {
       this.counters.inc(CNT_TCP_OUT_TOO_BIG);
       return 0;
     }
-    const len = emitTcp(this.fields, payload, net.localAddress(), dst, frame, IPV4_PAYLOAD_OFFSET);
+    // The native writer (header-record.ts) writes headers without options: every segment but a SYN.
+    const len = tcpWriter !== undefined && f.options === this.noOptions
+      ? tcpWriter(frame, IPV4_PAYLOAD_OFFSET, payload, net.localAddress(), dst, f.srcPort, f.dstPort, f.seq, f.ack, f.flags, f.window, f.urgent)
+      : emitTcp(f, payload, net.localAddress(), dst, frame, IPV4_PAYLOAD_OFFSET);
     // The TCP task owns every TCP transmission: ARP results come back to it.
     const r = net.sendIpv4(dst, IPPROTO_TCP, tos, this.config.ttl, len, TASK_TCP, owner);
     this.counters.inc(CNT_TCP_OUT_SEGMENTS);

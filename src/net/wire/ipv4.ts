@@ -3,6 +3,10 @@ import { readU16, writeU16 } from './bytes.js';
 import { internetChecksum, onesComplementSum } from './checksum.js';
 import { ipv4FromBytes, writeIpv4 } from './ipv4-address.js';
 import {
+  H_IP_DST, H_IP_FRAGMENT_WORD, H_IP_HEADER_LENGTH, H_IP_IDENT, H_IP_PROTOCOL, H_IP_SRC, H_IP_TOS, H_IP_TOTAL_LENGTH, H_IP_TTL,
+  H_TCP_CODE, TCP_NOT_READ,
+} from './header-record.js';
+import {
   DROP_IPV4_BAD_CHECKSUM, DROP_IPV4_BAD_HEADER_LENGTH, DROP_IPV4_BAD_TOTAL_LENGTH, DROP_IPV4_BAD_VERSION, DROP_IPV4_TRUNCATED,
   dropReasonName, type Ipv4DropReason,
 } from './reasons.js';
@@ -73,6 +77,11 @@ export class Ipv4Input implements Ipv4Fields {
   buf: Uint8Array = NO_BYTES;
   payloadStart = 0;
   payloadEnd = 0;
+  /**
+   * The native reader's header record when it has also read the TCP header of this
+   * datagram (readTcpRecord takes it from there), else null.
+   */
+  headers: Uint32Array | null = null;
 }
 
 /** What the sender chooses for an outgoing header (no options, never a fragment). */
@@ -102,13 +111,18 @@ export function readIpv4(buf: Uint8Array, start: number, end: number, out: Ipv4I
   if (totalLength < headerLength || totalLength > available) return DROP_IPV4_BAD_TOTAL_LENGTH;
   // A correct header, its checksum included, sums to 0xffff (one's-complement zero).
   if (verifyChecksum && onesComplementSum(buf, start, start + headerLength) !== 0xffff) return DROP_IPV4_BAD_CHECKSUM;
-  const fragmentWord = readU16(buf, start + 6);
   out.src = ipv4FromBytes(buf, start + 12);
   out.dst = ipv4FromBytes(buf, start + 16);
   out.protocol = buf[start + 9];
   out.ttl = buf[start + 8];
   out.tos = buf[start + 1];
   out.ident = readU16(buf, start + 4);
+  setLayout(out, readU16(buf, start + 6), headerLength, totalLength, buf, start);
+  return 0;
+}
+
+/** The fragment fields and where the datagram and its payload lie. */
+function setLayout(out: Ipv4Input, fragmentWord: number, headerLength: number, totalLength: number, buf: Uint8Array, start: number): void {
   out.dontFragment = (fragmentWord & FLAG_DONT_FRAGMENT) !== 0;
   out.moreFragments = (fragmentWord & FLAG_MORE_FRAGMENTS) !== 0;
   out.fragmentOffset = (fragmentWord & FRAGMENT_OFFSET_MASK) * 8;
@@ -117,7 +131,21 @@ export function readIpv4(buf: Uint8Array, start: number, end: number, out: Ipv4I
   out.buf = buf;
   out.payloadStart = start + headerLength;
   out.payloadEnd = start + totalLength;
-  return 0;
+}
+
+/**
+ * What `readIpv4` writes into `out`, taken from a header record the native frame reader
+ * filled (header-record.ts) for the datagram at buf[start].
+ */
+export function readIpv4Record(record: Uint32Array, buf: Uint8Array, start: number, out: Ipv4Input): void {
+  out.src = record[H_IP_SRC];
+  out.dst = record[H_IP_DST];
+  out.protocol = record[H_IP_PROTOCOL];
+  out.ttl = record[H_IP_TTL];
+  out.tos = record[H_IP_TOS];
+  out.ident = record[H_IP_IDENT];
+  setLayout(out, record[H_IP_FRAGMENT_WORD], record[H_IP_HEADER_LENGTH], record[H_IP_TOTAL_LENGTH], buf, start);
+  out.headers = record[H_TCP_CODE] === TCP_NOT_READ ? null : record;
 }
 
 /** `readIpv4` into a fresh object with views, or the drop reason's name (tools and tests). */

@@ -5,6 +5,7 @@
  * without them (V8) keep the JavaScript loops of checksum.ts and bytes.ts.
  */
 import { copyBytes, setCopyAccelerator, type CopyAccelerator } from './bytes.js';
+import { setHeaderNatives, type FrameReader, type Ipv4Writer, type TcpWriter } from './header-record.js';
 import {
   onesComplementSum, setChecksumAccelerator, setCopyChecksumAccelerator,
   type ChecksumAccelerator, type CopyChecksumAccelerator,
@@ -14,11 +15,15 @@ import {
 export const NATIVE_CHECKSUM = 'xs_xstcp_checksum';
 export const NATIVE_COPY = 'xs_xstcp_copy';
 export const NATIVE_COPY_CHECKSUM = 'xs_xstcp_copy_checksum';
+/** Header reader and writer of targets/common/xstcp_headers.c (header-record.ts). */
+export const NATIVE_READ_FRAME = 'xs_xstcp_read_frame';
+export const NATIVE_WRITE_TCP = 'xs_xstcp_write_tcp';
+export const NATIVE_WRITE_IPV4 = 'xs_xstcp_write_ipv4';
 
 /**
- * Installs the three helpers found through `lookup` (XS's `native`); a name it does not
- * know (it returns something other than a function, or throws) keeps that JavaScript
- * loop. Returns how many were installed.
+ * Installs the helpers found through `lookup` (XS's `native`); a name it does not know
+ * (it returns something other than a function, or throws) keeps that JavaScript path.
+ * Returns how many were installed (six on runtimes built from targets/common).
  */
 export function installByteNatives(lookup: (name: string) => unknown): number {
   const find = (name: string): unknown => {
@@ -35,7 +40,11 @@ export function installByteNatives(lookup: (name: string) => unknown): number {
   setChecksumAccelerator(checksum);
   setCopyAccelerator(copy);
   setCopyChecksumAccelerator(copyChecksum);
-  return (checksum ? 1 : 0) + (copy ? 1 : 0) + (copyChecksum ? 1 : 0);
+  const reader = find(NATIVE_READ_FRAME) as FrameReader | undefined;
+  const tcp = find(NATIVE_WRITE_TCP) as TcpWriter | undefined;
+  const ipv4 = find(NATIVE_WRITE_IPV4) as Ipv4Writer | undefined;
+  setHeaderNatives(reader, tcp, ipv4);
+  return [checksum, copy, copyChecksum, reader, tcp, ipv4].filter((fn) => fn !== undefined).length;
 }
 
 /** Back to the JavaScript loops (tests, and engines switching hosts in one realm). */
@@ -43,6 +52,7 @@ export function removeByteNatives(): void {
   setChecksumAccelerator(undefined);
   setCopyAccelerator(undefined);
   setCopyChecksumAccelerator(undefined);
+  setHeaderNatives(undefined, undefined, undefined);
 }
 
 export { copyBytes, onesComplementSum };

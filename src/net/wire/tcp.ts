@@ -5,6 +5,9 @@ import { IPPROTO_TCP } from './ipv4.js';
 import {
   DROP_TCP_BAD_CHECKSUM, DROP_TCP_BAD_HEADER_LENGTH, DROP_TCP_BAD_OPTION, DROP_TCP_TRUNCATED, dropReasonName, type TcpDropReason,
 } from './reasons.js';
+import {
+  H_TCP_ACK, H_TCP_CODE, H_TCP_DST_PORT, H_TCP_FLAGS, H_TCP_HEADER_LENGTH, H_TCP_SEQ, H_TCP_SRC_PORT, H_TCP_URGENT, H_TCP_WINDOW,
+} from './header-record.js';
 import { emitTcpOptions, parseTcpOptions, tcpOptionsLength, type TcpOptions } from './tcp-options.js';
 
 export {
@@ -105,11 +108,7 @@ export function readTcp(buf: Uint8Array, start: number, end: number, src: number
   if (verifyChecksum && onesComplementSum(buf, start, end, pseudoHeaderSum(src, dst, IPPROTO_TCP, length)) !== 0xffff) {
     return DROP_TCP_BAD_CHECKSUM;
   }
-  const o = out.options;
-  o.mss = o.windowScale = o.tsVal = o.tsEcr = undefined;
-  o.sackPermitted = undefined;
-  o.sackBlocks = undefined;
-  if (headerLength > TCP_HEADER_LEN && !parseTcpOptions(buf, start + TCP_HEADER_LEN, start + headerLength, o)) return DROP_TCP_BAD_OPTION;
+  if (!readOptions(buf, start, headerLength, out.options)) return DROP_TCP_BAD_OPTION;
   out.srcPort = readU16(buf, start);
   out.dstPort = readU16(buf, start + 2);
   out.seq = readU32(buf, start + 4);
@@ -117,9 +116,41 @@ export function readTcp(buf: Uint8Array, start: number, end: number, src: number
   out.flags = buf[start + 13];
   out.window = readU16(buf, start + 14);
   out.urgent = readU16(buf, start + 18);
+  return setLength(out, headerLength, buf, start, end);
+}
+
+/** The header length and the payload's view; returns 0 (the readers' success). */
+function setLength(out: TcpSegmentInput, headerLength: number, buf: Uint8Array, start: number, end: number): number {
   out.headerLength = headerLength;
   out.setPayload(buf, start + headerLength, end);
   return 0;
+}
+
+/** Clears `o` and reads the options of the header at buf[start] into it; false when malformed. */
+function readOptions(buf: Uint8Array, start: number, headerLength: number, o: TcpOptions): boolean {
+  o.mss = o.windowScale = o.tsVal = o.tsEcr = undefined;
+  o.sackPermitted = undefined;
+  o.sackBlocks = undefined;
+  return headerLength === TCP_HEADER_LEN || parseTcpOptions(buf, start + TCP_HEADER_LEN, start + headerLength, o);
+}
+
+/**
+ * `readTcp` for a segment whose header the native frame reader has read and verified into
+ * `record` (header-record.ts): the same result, the options still parsed here.
+ */
+export function readTcpRecord(record: Uint32Array, buf: Uint8Array, start: number, end: number, out: TcpSegmentInput): number {
+  const code = record[H_TCP_CODE];
+  if (code !== 0) return code;
+  const headerLength = record[H_TCP_HEADER_LENGTH];
+  if (!readOptions(buf, start, headerLength, out.options)) return DROP_TCP_BAD_OPTION;
+  out.srcPort = record[H_TCP_SRC_PORT];
+  out.dstPort = record[H_TCP_DST_PORT];
+  out.seq = record[H_TCP_SEQ];
+  out.ack = record[H_TCP_ACK];
+  out.flags = record[H_TCP_FLAGS];
+  out.window = record[H_TCP_WINDOW];
+  out.urgent = record[H_TCP_URGENT];
+  return setLength(out, headerLength, buf, start, end);
 }
 
 /** `readTcp` into a fresh segment, or the drop reason's name (tools and tests). */
