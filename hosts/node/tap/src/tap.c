@@ -25,6 +25,8 @@
 #include <node_api.h>
 #include <uv.h>
 
+#include "writer.h"
+
 /* Large enough for any frame a TAP device can carry (MTU up to 65535 plus headers). */
 #define READ_BUFFER_SIZE (65536 + 256)
 #define DEFAULT_BATCH 64
@@ -55,12 +57,12 @@ static napi_value make_errno_error(napi_env env, const char *syscall, int err, c
   return error;
 }
 
-static void throw_errno(napi_env env, const char *syscall, int err, const char *subject) {
+void tap_throw_errno(napi_env env, const char *syscall, int err, const char *subject) {
   napi_throw(env, make_errno_error(env, syscall, err, subject));
 }
 
 /* Reads an fd argument; throws a TypeError and returns -1 when it is not a usable fd. */
-static int get_fd(napi_env env, napi_value value) {
+int tap_get_fd(napi_env env, napi_value value) {
   int32_t fd = -1;
   if (napi_get_value_int32(env, value, &fd) != napi_ok || fd < 0) {
     napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "fd must be a non-negative integer");
@@ -69,8 +71,19 @@ static int get_fd(napi_env env, napi_value value) {
   return fd;
 }
 
+/* The arguments of a call whose first is an fd: up to *argc of them into argv, at least
+ * `needed`. Returns the fd, or -1 after throwing (ERR_MISSING_ARGS with `usage`, or a bad fd). */
+int tap_fd_args(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv, size_t needed, const char *usage) {
+  napi_get_cb_info(env, info, argc, argv, NULL, NULL);
+  if (*argc < needed) {
+    napi_throw_type_error(env, "ERR_MISSING_ARGS", usage);
+    return -1;
+  }
+  return tap_get_fd(env, argv[0]);
+}
+
 /* The bytes of a Uint8Array (Buffer included); false when the value is not one. */
-static int get_bytes(napi_env env, napi_value value, const uint8_t **data, size_t *length) {
+int tap_get_bytes(napi_env env, napi_value value, const uint8_t **data, size_t *length) {
   bool is_typed = false;
   if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed) return 0;
   napi_typedarray_type type;
@@ -108,7 +121,7 @@ static napi_value tap_open(napi_env env, napi_callback_info info) {
 
   int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
-    throw_errno(env, "open", errno, "/dev/net/tun");
+    tap_throw_errno(env, "open", errno, "/dev/net/tun");
     return NULL;
   }
   struct ifreq ifr;
@@ -121,7 +134,7 @@ static napi_value tap_open(napi_env env, napi_callback_info info) {
   if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
     int err = errno;
     close(fd);
-    throw_errno(env, "ioctl(TUNSETIFF)", err, name[0] != '\0' ? name : "(new)");
+    tap_throw_errno(env, "ioctl(TUNSETIFF)", err, name[0] != '\0' ? name : "(new)");
     return NULL;
   }
   ifr.ifr_name[IFNAMSIZ - 1] = '\0';
@@ -150,16 +163,11 @@ static ssize_t write_frame(int fd, const uint8_t *data, size_t length) {
 static napi_value tap_write(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 2) {
-    napi_throw_type_error(env, "ERR_MISSING_ARGS", "write(fd, frame) needs two arguments");
-    return NULL;
-  }
-  int fd = get_fd(env, argv[0]);
+  int fd = tap_fd_args(env, info, &argc, argv, 2, "write(fd, frame) needs two arguments");
   if (fd < 0) return NULL;
   const uint8_t *data = NULL;
   size_t length = 0;
-  if (!get_bytes(env, argv[1], &data, &length)) {
+  if (!tap_get_bytes(env, argv[1], &data, &length)) {
     napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "frame must be a Uint8Array");
     return NULL;
   }
@@ -173,12 +181,7 @@ static napi_value tap_write(napi_env env, napi_callback_info info) {
 static napi_value tap_write_many(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 2) {
-    napi_throw_type_error(env, "ERR_MISSING_ARGS", "writeMany(fd, frames) needs two arguments");
-    return NULL;
-  }
-  int fd = get_fd(env, argv[0]);
+  int fd = tap_fd_args(env, info, &argc, argv, 2, "writeMany(fd, frames) needs two arguments");
   if (fd < 0) return NULL;
   bool is_array = false;
   napi_is_array(env, argv[1], &is_array);
@@ -213,7 +216,7 @@ static napi_value tap_write_many(napi_env env, napi_callback_info info) {
     const uint8_t *data = NULL;
     size_t length = 0;
     ssize_t n;
-    if (napi_get_element(env, argv[1], i, &element) != napi_ok || !get_bytes(env, element, &data, &length)) {
+    if (napi_get_element(env, argv[1], i, &element) != napi_ok || !tap_get_bytes(env, element, &data, &length)) {
       n = -EINVAL;
     } else {
       n = write_frame(fd, data, length);
@@ -229,12 +232,7 @@ static napi_value tap_write_many(napi_env env, napi_callback_info info) {
 static napi_value tap_close(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 1) {
-    napi_throw_type_error(env, "ERR_MISSING_ARGS", "close(fd) needs an fd");
-    return NULL;
-  }
-  int fd = get_fd(env, argv[0]);
+  int fd = tap_fd_args(env, info, &argc, argv, 1, "close(fd) needs an fd");
   if (fd < 0) return NULL;
   /* Linux releases the fd even when close() reports EINTR: never retry. */
   int rc = close(fd) == 0 ? 0 : -errno;
@@ -417,12 +415,7 @@ static void finalize_box(napi_env env, void *data, void *hint) {
 static napi_value tap_poll(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 2) {
-    napi_throw_type_error(env, "ERR_MISSING_ARGS", "poll(fd, callback) needs two arguments");
-    return NULL;
-  }
-  int fd = get_fd(env, argv[0]);
+  int fd = tap_fd_args(env, info, &argc, argv, 2, "poll(fd, callback) needs two arguments");
   if (fd < 0) return NULL;
   napi_valuetype type;
   napi_typeof(env, argv[1], &type);
@@ -453,7 +446,7 @@ static napi_value tap_poll(napi_env env, napi_callback_info info) {
     free(p);
     free(box);
     free(buffer);
-    throw_errno(env, "poll", ENOMEM, NULL);
+    tap_throw_errno(env, "poll", ENOMEM, NULL);
     return NULL;
   }
   int rc = uv_poll_init(loop, &p->handle, fd);
@@ -461,7 +454,7 @@ static napi_value tap_poll(napi_env env, napi_callback_info info) {
     free(p);
     free(box);
     free(buffer);
-    throw_errno(env, "uv_poll_init", -rc, NULL);
+    tap_throw_errno(env, "uv_poll_init", -rc, NULL);
     return NULL;
   }
   p->handle.data = p;
@@ -492,7 +485,7 @@ static napi_value tap_poll(napi_env env, napi_callback_info info) {
   rc = uv_poll_start(&p->handle, UV_READABLE, on_poll);
   if (rc < 0) {
     poller_stop(p);
-    throw_errno(env, "uv_poll_start", -rc, NULL);
+    tap_throw_errno(env, "uv_poll_start", -rc, NULL);
     return NULL;
   }
   return object;
@@ -505,6 +498,7 @@ NAPI_MODULE_INIT() {
       {"open", NULL, tap_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"write", NULL, tap_write, NULL, NULL, NULL, napi_enumerable, NULL},
       {"writeMany", NULL, tap_write_many, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"writer", NULL, tap_writer, NULL, NULL, NULL, napi_enumerable, NULL},
       {"close", NULL, tap_close, NULL, NULL, NULL, napi_enumerable, NULL},
       {"poll", NULL, tap_poll, NULL, NULL, NULL, napi_enumerable, NULL},
   };
