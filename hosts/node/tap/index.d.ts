@@ -11,7 +11,8 @@ export interface TapOpenResult {
 }
 
 /**
- * Called with a batch of frames (Buffers, at most the batch limit, one read(2) each), or with
+ * Called with a batch of frames (Uint8Array views of one ArrayBuffer per batch, at most the
+ * batch limit, one read(2) each), or with
  * `frames` null and an error once the fd failed (e.g. the device was deleted); the
  * poller has stopped by then.
  */

@@ -29,6 +29,9 @@
 
 /* Large enough for any frame a TAP device can carry (MTU up to 65535 plus headers). */
 #define READ_BUFFER_SIZE (65536 + 256)
+/* Frames of one batch are read back to back into the poller's buffer while a largest frame
+ * still fits; this much beyond that one frame holds 64 full-size Ethernet frames and more. */
+#define BATCH_BYTES (192 * 1024)
 #define DEFAULT_BATCH 64
 #define MAX_BATCH 4096
 /* Bound on EINTR retries of one system call. */
@@ -258,7 +261,8 @@ struct poller {
   enum poller_state state;
   int fd;
   uint32_t batch_limit;
-  uint8_t *buffer;
+  uint8_t *buffer; /* BATCH_BYTES + READ_BUFFER_SIZE */
+  uint32_t *lengths; /* of the batch's frames, batch_limit of them */
 };
 
 /* Owned by the JS object. The poller may go away first (stopped and closed); then
@@ -279,6 +283,7 @@ static void on_handle_closed(uv_handle_t *handle) {
   /* Last: after this the environment may be torn down. */
   napi_remove_async_cleanup_hook(p->cleanup);
   free(p->buffer);
+  free(p->lengths);
   free(p);
 }
 
@@ -339,28 +344,41 @@ static void on_poll(uv_poll_t *handle, int status, int events) {
     return;
   }
 
-  napi_value frames;
-  napi_create_array(env, &frames);
   uint32_t count = 0;
+  size_t used = 0;
   int read_error = 0;
   int eintr = 0;
   /* Level-triggered: frames beyond the batch limit wake us again on the next loop turn,
    * which lets timers and other I/O run in between. */
-  while (count < p->batch_limit) {
-    ssize_t n = read(p->fd, p->buffer, READ_BUFFER_SIZE);
+  while (count < p->batch_limit && used <= BATCH_BYTES) {
+    ssize_t n = read(p->fd, p->buffer + used, READ_BUFFER_SIZE);
     if (n < 0) {
       if (errno == EINTR && ++eintr <= MAX_EINTR_RETRIES) continue;
       if (errno != EAGAIN && errno != EWOULDBLOCK) read_error = errno;
       break;
     }
     if (n == 0) break;
-    napi_value buffer;
-    void *copy = NULL;
-    if (napi_create_buffer_copy(env, (size_t)n, p->buffer, &copy, &buffer) != napi_ok) break;
-    napi_set_element(env, frames, count, buffer);
-    count++;
+    p->lengths[count++] = (uint32_t)n;
+    used += (size_t)n;
   }
-  if (count > 0) deliver(p, frames, null_value);
+  if (count > 0) {
+    /* One ArrayBuffer for the batch and a view per frame: no allocation of its own per
+     * frame outside the JavaScript heap (the frames stay valid as long as any is kept). */
+    napi_value frames, batch;
+    void *bytes = NULL;
+    napi_create_array_with_length(env, count, &frames);
+    if (napi_create_arraybuffer(env, used, &bytes, &batch) == napi_ok) {
+      memcpy(bytes, p->buffer, used);
+      size_t at = 0;
+      for (uint32_t i = 0; i < count; i++) {
+        napi_value view;
+        napi_create_typedarray(env, napi_uint8_array, p->lengths[i], batch, at, &view);
+        napi_set_element(env, frames, i, view);
+        at += p->lengths[i];
+      }
+      deliver(p, frames, null_value);
+    }
+  }
   /* The callback may have stopped us (and closed the fd): only report a read error
    * while still active. EBADFD is what a read gives once the device was deleted. */
   if (read_error != 0 && p->state == POLLER_ACTIVE) {
@@ -441,11 +459,13 @@ static napi_value tap_poll(napi_env env, napi_callback_info info) {
   }
   struct poller *p = calloc(1, sizeof *p);
   struct poller_box *box = calloc(1, sizeof *box);
-  uint8_t *buffer = malloc(READ_BUFFER_SIZE);
-  if (p == NULL || box == NULL || buffer == NULL) {
+  uint8_t *buffer = malloc(BATCH_BYTES + READ_BUFFER_SIZE);
+  uint32_t *lengths = calloc(batch_limit, sizeof *lengths);
+  if (p == NULL || box == NULL || buffer == NULL || lengths == NULL) {
     free(p);
     free(box);
     free(buffer);
+    free(lengths);
     tap_throw_errno(env, "poll", ENOMEM, NULL);
     return NULL;
   }
@@ -454,6 +474,7 @@ static napi_value tap_poll(napi_env env, napi_callback_info info) {
     free(p);
     free(box);
     free(buffer);
+    free(lengths);
     tap_throw_errno(env, "uv_poll_init", -rc, NULL);
     return NULL;
   }
@@ -462,6 +483,7 @@ static napi_value tap_poll(napi_env env, napi_callback_info info) {
   p->fd = fd;
   p->batch_limit = batch_limit;
   p->buffer = buffer;
+  p->lengths = lengths;
   p->state = POLLER_ACTIVE;
   p->box = box;
   box->poller = p;

@@ -14,11 +14,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* A full Ethernet frame with a VLAN tag fits; larger ones wait for the ring to drain and
@@ -28,22 +31,44 @@
 #define MAX_SLOTS 65536
 #define MAX_EINTR_RETRIES 8
 
+/*
+ * One producer (the JavaScript thread) and one consumer (the thread): a ring without a
+ * lock. `queued` and `done` count frames ever queued and ever written (free-running, so
+ * queued - done is what the ring holds); each side keeps its own slot index. A side that
+ * must wait says so in its `*_waiting` flag, checks again, and sleeps with a futex: the
+ * producer on `done`, the thread on `bell`, which the producer (after queuing) and
+ * writer_stop ring. The flag's store and the other side's load are sequentially
+ * consistent, so either the sleeper sees the change or the changer sees the flag: no
+ * wake-up is lost, and none is paid for while both are busy.
+ */
 struct writer {
-  pthread_mutex_t lock;
-  pthread_cond_t work;  /* frames queued, or stop */
-  pthread_cond_t space; /* a slot was freed, or the ring drained */
-  pthread_t thread;
-  int fd; /* a dup of the caller's fd: closing theirs cannot hand ours to another file */
+  _Atomic uint32_t queued;
+  _Atomic uint32_t done;
+  _Atomic uint32_t writer_waiting;   /* the thread sleeps on `bell` */
+  _Atomic uint32_t bell;             /* rung (incremented) to wake the thread */
+  _Atomic uint32_t producer_waiting; /* the JavaScript thread sleeps on `done` */
+  _Atomic uint32_t stopping;         /* no more frames; the thread exits once drained */
+  uint32_t capacity;
+  uint32_t produce_slot; /* the producer's next slot */
+  uint32_t consume_slot; /* the thread's next slot */
   uint8_t *slots;
   uint32_t *lengths;
-  uint32_t capacity, head, count;
-  bool stopping; /* no more frames accepted; the thread exits once the ring is empty */
-  bool stopped;  /* joined and closed */
-  bool hook;     /* the environment cleanup hook is registered */
-  napi_env env;
-  /* Results, written under the lock: frames written, refused (EAGAIN), failed otherwise. */
-  double written, refused, failed;
+  pthread_t thread;
+  int fd;       /* a dup of the caller's fd: closing theirs cannot hand ours to another file */
+  bool stopped; /* joined and closed */
+  bool hook;    /* the environment cleanup hook is registered */
+  /* Frames written, refused (EAGAIN), failed otherwise: the thread's, and the caller's
+   * writes of oversized frames, which happen only while the thread is idle. */
+  _Atomic uint64_t written, refused, failed;
 };
+
+static void futex_wait(_Atomic uint32_t *word, uint32_t expected) {
+  syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, expected, NULL, NULL, 0);
+}
+
+static void futex_wake(_Atomic uint32_t *word) {
+  syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
 
 static ssize_t write_once(int fd, const uint8_t *data, size_t length) {
   for (int tries = 0;; tries++) {
@@ -53,40 +78,57 @@ static ssize_t write_once(int fd, const uint8_t *data, size_t length) {
   }
 }
 
-/* Under the lock. */
 static void count_result(struct writer *w, ssize_t n, size_t length) {
-  if (n == (ssize_t)length) w->written++;
-  else if (n == -EAGAIN || n == -EWOULDBLOCK) w->refused++;
-  else w->failed++;
+  if (n == (ssize_t)length) atomic_fetch_add_explicit(&w->written, 1, memory_order_relaxed);
+  else if (n == -EAGAIN || n == -EWOULDBLOCK) atomic_fetch_add_explicit(&w->refused, 1, memory_order_relaxed);
+  else atomic_fetch_add_explicit(&w->failed, 1, memory_order_relaxed);
 }
 
 static void *writer_main(void *arg) {
   struct writer *w = arg;
-  pthread_mutex_lock(&w->lock);
+  uint32_t done = atomic_load(&w->done);
   for (;;) {
-    while (w->count == 0 && !w->stopping) pthread_cond_wait(&w->work, &w->lock);
-    if (w->count == 0) break; /* stopping and drained */
-    uint32_t slot = w->head;
+    uint32_t queued = atomic_load(&w->queued);
+    if (queued == done) {
+      if (atomic_load(&w->stopping)) break;
+      atomic_store(&w->writer_waiting, 1);
+      uint32_t bell = atomic_load(&w->bell);
+      if (atomic_load(&w->queued) == done && !atomic_load(&w->stopping)) futex_wait(&w->bell, bell);
+      atomic_store(&w->writer_waiting, 0);
+      continue;
+    }
+    uint32_t slot = w->consume_slot;
     size_t length = w->lengths[slot];
-    pthread_mutex_unlock(&w->lock);
-    ssize_t n = write_once(w->fd, w->slots + (size_t)slot * SLOT_SIZE, length);
-    pthread_mutex_lock(&w->lock);
-    count_result(w, n, length);
-    w->head = (w->head + 1) % w->capacity;
-    w->count--;
-    pthread_cond_signal(&w->space);
+    count_result(w, write_once(w->fd, w->slots + (size_t)slot * SLOT_SIZE, length), length);
+    w->consume_slot = slot + 1 == w->capacity ? 0 : slot + 1;
+    atomic_store(&w->done, ++done);
+    if (atomic_load(&w->producer_waiting)) futex_wake(&w->done);
   }
-  pthread_mutex_unlock(&w->lock);
   return NULL;
+}
+
+static void ring_bell(struct writer *w) {
+  atomic_fetch_add(&w->bell, 1);
+  futex_wake(&w->bell);
+}
+
+/* The producer waits until the ring holds at most `most` frames. */
+static void wait_until_at_most(struct writer *w, uint32_t most) {
+  uint32_t queued = atomic_load_explicit(&w->queued, memory_order_relaxed);
+  for (;;) {
+    uint32_t done = atomic_load(&w->done);
+    if (queued - done <= most) return;
+    atomic_store(&w->producer_waiting, 1);
+    if (queued - atomic_load(&w->done) > most) futex_wait(&w->done, done);
+    atomic_store(&w->producer_waiting, 0);
+  }
 }
 
 /* Writes what is queued, ends the thread and closes our fd (idempotent). */
 static void writer_stop(struct writer *w) {
   if (w->stopped) return;
-  pthread_mutex_lock(&w->lock);
-  w->stopping = true;
-  pthread_cond_signal(&w->work);
-  pthread_mutex_unlock(&w->lock);
+  atomic_store(&w->stopping, 1);
+  ring_bell(w);
   pthread_join(w->thread, NULL);
   close(w->fd);
   w->stopped = true;
@@ -103,9 +145,6 @@ static void writer_finalize(napi_env env, void *data, void *hint) {
   struct writer *w = data;
   writer_stop(w);
   if (w->hook) napi_remove_env_cleanup_hook(env, on_env_cleanup, w);
-  pthread_mutex_destroy(&w->lock);
-  pthread_cond_destroy(&w->work);
-  pthread_cond_destroy(&w->space);
   free(w->slots);
   free(w->lengths);
   free(w);
@@ -128,24 +167,19 @@ static napi_value writer_js_write(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "frame must be a Uint8Array");
     return NULL;
   }
-  bool accepted = false;
-  pthread_mutex_lock(&w->lock);
-  if (!w->stopping) {
-    accepted = true;
-    if (length <= SLOT_SIZE) {
-      while (w->count == w->capacity) pthread_cond_wait(&w->space, &w->lock);
-      uint32_t slot = (w->head + w->count) % w->capacity;
-      memcpy(w->slots + (size_t)slot * SLOT_SIZE, data, length);
-      w->lengths[slot] = (uint32_t)length;
-      /* The thread sleeps only on an empty ring (the frame it writes stays counted until
-       * written): only the first frame needs to wake it. */
-      if (w->count++ == 0) pthread_cond_signal(&w->work);
-    } else {
-      while (w->count > 0) pthread_cond_wait(&w->space, &w->lock);
-      count_result(w, write_once(w->fd, data, length), length);
-    }
+  bool accepted = !atomic_load_explicit(&w->stopping, memory_order_relaxed);
+  if (accepted && length <= SLOT_SIZE) {
+    wait_until_at_most(w, w->capacity - 1);
+    uint32_t slot = w->produce_slot;
+    memcpy(w->slots + (size_t)slot * SLOT_SIZE, data, length);
+    w->lengths[slot] = (uint32_t)length;
+    w->produce_slot = slot + 1 == w->capacity ? 0 : slot + 1;
+    atomic_fetch_add(&w->queued, 1); /* publishes the slot */
+    if (atomic_load(&w->writer_waiting)) ring_bell(w);
+  } else if (accepted) {
+    wait_until_at_most(w, 0);
+    count_result(w, write_once(w->fd, data, length), length);
   }
-  pthread_mutex_unlock(&w->lock);
   napi_value result;
   napi_get_boolean(env, accepted, &result);
   return result;
@@ -155,13 +189,12 @@ static napi_value writer_js_write(napi_env env, napi_callback_info info) {
 static napi_value writer_js_counts(napi_env env, napi_callback_info info) {
   size_t argc = 0;
   struct writer *w = this_writer(env, info, &argc, NULL);
-  double values[4];
-  pthread_mutex_lock(&w->lock);
-  values[0] = w->written;
-  values[1] = w->refused;
-  values[2] = w->failed;
-  values[3] = w->count;
-  pthread_mutex_unlock(&w->lock);
+  double values[4] = {
+      (double)atomic_load(&w->written),
+      (double)atomic_load(&w->refused),
+      (double)atomic_load(&w->failed),
+      (double)(atomic_load(&w->queued) - atomic_load(&w->done)),
+  };
   napi_value result;
   napi_create_array_with_length(env, 4, &result);
   for (uint32_t i = 0; i < 4; i++) {
@@ -202,16 +235,7 @@ napi_value tap_writer(napi_env env, napi_callback_info info) {
     w->slots = slots;
     w->lengths = lengths;
     w->capacity = capacity;
-    w->env = env;
-    pthread_mutex_init(&w->lock, NULL);
-    pthread_cond_init(&w->work, NULL);
-    pthread_cond_init(&w->space, NULL);
     err = pthread_create(&w->thread, NULL, writer_main, w);
-    if (err != 0) {
-      pthread_mutex_destroy(&w->lock);
-      pthread_cond_destroy(&w->work);
-      pthread_cond_destroy(&w->space);
-    }
   }
   if (err != 0) {
     if (own_fd >= 0) close(own_fd);
