@@ -1,6 +1,7 @@
 /**
- * Types of the native TAP addon (src/tap.c), loaded by index.cjs. All calls are
- * synchronous; received frames arrive through `poll`'s callback on the event loop.
+ * Types of the native TAP addon (src/tap.c, src/writer.c), loaded by index.cjs. All calls
+ * are synchronous; received frames arrive through `poll`'s callback on the event loop, and
+ * a `writer`'s frames leave from a thread of the addon.
  */
 
 export interface TapOpenResult {
