@@ -14,7 +14,7 @@ const ROOT = process.cwd();
 const NS = `xstcp-bench-${process.pid}`;
 const PEER_NS = `xstcp-bench-${process.pid}-k`;
 const LWIP_SOURCE = join(ROOT, 'bench', 'lwip', 'server.c');
-const LWIP_BINARY = join(ROOT, 'build', 'bench', 'lwip-server');
+export const LWIP_BINARY = join(ROOT, 'build', 'bench', 'lwip-server');
 const CLIENT = join(ROOT, 'dist', 'bench', 'tap-client.js');
 const KERNEL_SERVER = join(ROOT, 'dist', 'bench', 'kernel-server.js');
 
@@ -67,29 +67,35 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+/** One measurement of test `key` (upload, chargen, http, ab) against `host`, from namespace `ns`. */
+export function measureOnce(ns: string, sizes: TapSizes, key: string, host: string): number {
+  // The single-connection clients take ports that ab's ranges never use: a port that lwIP
+  // still holds in TIME_WAIT from an ab run would stall them as it stalls ab (see abRate).
+  if (key !== 'ab') run('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv4.ip_local_port_range=60000 64999']);
+  switch (key) {
+    case 'upload': return sizes.uploadBytes / clientSeconds(ns, 'upload', host, 9, sizes.uploadBytes);
+    case 'chargen': return sizes.downloadBytes / clientSeconds(ns, 'download', host, 19, sizes.downloadBytes);
+    case 'http': return sizes.httpBytes / curlSeconds(ns, `http://${host}/bytes/${sizes.httpBytes}`, sizes.httpBytes);
+    default: return abRate(ns, `http://${host}/bytes/100`, sizes.abRequests);
+  }
+}
+
 /** Runs one measurement `runs` times (after a warm-up) in NS and returns the median rate. */
 function rate(sizes: TapSizes, key: string, host: string): number {
-  const once = (): number => {
-    switch (key) {
-      case 'upload': return sizes.uploadBytes / clientSeconds('upload', host, 9, sizes.uploadBytes);
-      case 'chargen': return sizes.downloadBytes / clientSeconds('download', host, 19, sizes.downloadBytes);
-      case 'http': return sizes.httpBytes / curlSeconds(`http://${host}/bytes/${sizes.httpBytes}`, sizes.httpBytes);
-      default: return abRate(`http://${host}/bytes/100`, sizes.abRequests);
-    }
-  };
+  const once = (): number => measureOnce(NS, sizes, key, host);
   once();
   return median(Array.from({ length: sizes.runs }, once));
 }
 
-function clientSeconds(mode: string, host: string, port: number, bytes: number): number {
-  const r = run('ip', ['netns', 'exec', NS, process.execPath, CLIENT, mode, host, String(port), String(bytes)]);
+function clientSeconds(ns: string, mode: string, host: string, port: number, bytes: number): number {
+  const r = run('ip', ['netns', 'exec', ns, process.execPath, CLIENT, mode, host, String(port), String(bytes)]);
   const seconds = Number(r.stdout.trim());
   if (r.status !== 0 || !(seconds > 0)) throw new Error(`${mode} ${host}:${port}: ${r.stderr.trim()}`);
   return seconds;
 }
 
-function curlSeconds(url: string, bytes: number): number {
-  const r = run('ip', ['netns', 'exec', NS, 'curl', '-sS', '-m', '120', '-o', '/dev/null', '-w', '%{time_total} %{size_download}', url]);
+function curlSeconds(ns: string, url: string, bytes: number): number {
+  const r = run('ip', ['netns', 'exec', ns, 'curl', '-sS', '-m', '120', '-o', '/dev/null', '-w', '%{time_total} %{size_download}', url]);
   const [seconds, size] = r.stdout.trim().split(' ').map(Number);
   if (r.status !== 0 || size !== bytes) throw new Error(`curl ${url}: ${r.stderr.trim()}`);
   return seconds;
@@ -97,13 +103,13 @@ function curlSeconds(url: string, bytes: number): number {
 
 let abRound = 0;
 
-function abRate(url: string, requests: number): number {
+function abRate(ns: string, url: string, requests: number): number {
   // Each ab run takes its client ports from a range of its own: ab's runs would otherwise
   // reuse the previous run's ports, and lwIP answers a SYN that meets its own TIME_WAIT
   // connection with a bare ACK, so the client stalls for a minute (seen in captures).
   const low = 10_000 + (abRound++ % 5) * 10_000;
-  run('ip', ['netns', 'exec', NS, 'sysctl', '-qw', `net.ipv4.ip_local_port_range=${low} ${low + 9_999}`]);
-  const r = run('ip', ['netns', 'exec', NS, 'ab', '-q', '-n', String(requests), '-c', '1', '-s', '30', url]);
+  run('ip', ['netns', 'exec', ns, 'sysctl', '-qw', `net.ipv4.ip_local_port_range=${low} ${low + 9_999}`]);
+  const r = run('ip', ['netns', 'exec', ns, 'ab', '-q', '-n', String(requests), '-c', '1', '-s', '30', url]);
   const perSecond = /Requests per second:\s+([\d.]+)/.exec(r.stdout);
   const failed = /Failed requests:\s+(\d+)/.exec(r.stdout);
   if (r.status !== 0 || perSecond === null || failed === null || failed[1] !== '0') throw new Error(`ab ${url}: ${r.stderr.trim() || r.stdout.trim()}`);
@@ -128,7 +134,7 @@ async function waitFor(child: ChildProcess, marker: string): Promise<void> {
   });
 }
 
-async function stop(child: ChildProcess): Promise<void> {
+export async function stopServer(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* gone */ }
@@ -137,14 +143,25 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/** Starts a server in `ns` (its own process group) and waits for its `ready`. */
+export async function startServer(ns: string, argv: string[]): Promise<ChildProcess> {
+  const child = spawn('ip', ['netns', 'exec', ns, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  try {
+    await waitFor(child, 'ready');
+  } catch (error) {
+    await stopServer(child);
+    throw error;
+  }
+  return child;
+}
+
 /** Starts a server in `ns`, measures every test against `host`, stops it. */
 async function measureServer(ns: string, argv: string[], host: string, sizes: TapSizes): Promise<Record<string, number | undefined>> {
   // Each server has its own MAC address: forget the previous one's.
   run('ip', ['-n', NS, 'neigh', 'flush', 'dev', 'tap0']);
-  const child = spawn('ip', ['netns', 'exec', ns, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const child = await startServer(ns, argv);
   const rates: Record<string, number | undefined> = {};
   try {
-    await waitFor(child, 'ready');
     for (const t of TESTS) {
       try {
         rates[t.key] = rate(sizes, t.key, host);
@@ -154,12 +171,12 @@ async function measureServer(ns: string, argv: string[], host: string, sizes: Ta
       }
     }
   } finally {
-    await stop(child);
+    await stopServer(child);
   }
   return rates;
 }
 
-function buildLwipServer(): string | undefined {
+export function buildLwipServer(): string | undefined {
   if (!existsSync('/usr/include/lwip/lwip/tcp.h')) return 'Debian package liblwip-dev is not installed';
   mkdirSync(join(ROOT, 'build', 'bench'), { recursive: true });
   const r = run(process.env.CC || 'gcc', ['-O2', '-Wall', '-I/usr/include/lwip', LWIP_SOURCE, '-o', LWIP_BINARY, '-llwip', '-lpthread']);

@@ -38,7 +38,8 @@ export interface BoardOptions {
   tcp?: Partial<TcpConfig>;
   /**
    * Receive window of echo, discard and chargen in bytes (`--window`); above 65 535 it also
-   * becomes the stack's maxReceiveWindow, announced with window scaling (RFC 7323).
+   * becomes the stack's maxReceiveWindow, announced with window scaling (RFC 7323), and the
+   * services keep THROUGHPUT_IN_FLIGHT bytes in flight.
    */
   receiveWindow?: number;
   title?: string;
@@ -51,6 +52,15 @@ export interface Board {
   /** Stops the applications and the stack's timers. */
   stop(): void;
 }
+
+/**
+ * Bytes in flight of echo's and chargen's transmit buffers and of the HTTP server's blocks
+ * when `receiveWindow` asks for window scaling: whole segments up to 64 KiB, what lwIP's
+ * TCP_SND_BUF holds in the unix port the benchmarks compare with. Fewer (the services'
+ * defaults) and one round trip through the TAP device bounds the rate.
+ */
+export const THROUGHPUT_SEGMENTS = Math.floor(0xffff / 1460);
+const THROUGHPUT_IN_FLIGHT = THROUGHPUT_SEGMENTS * 1460;
 
 /** Sockets each app takes. */
 export function socketsNeeded(apps: readonly BoardApp[]): number {
@@ -69,7 +79,9 @@ export function startBoard(o: BoardOptions): Board {
   }
   if (o.reuseTimeWait !== undefined) tcp.reuseTimeWaitSockets = o.reuseTimeWait;
   const window = o.receiveWindow;
-  if (window !== undefined && window > 0xffff) tcp.maxReceiveWindow = window;
+  const scaled = window !== undefined && window > 0xffff;
+  if (scaled) tcp.maxReceiveWindow = window;
+  const bufferSize = scaled ? THROUGHPUT_IN_FLIGHT : undefined;
 
   const stack = new Stack({ mac: o.mac, clock: o.clock, random: o.random, log: o.log, address: o.address, netmask: o.netmask, gateway: o.gateway, tcp });
   const start = o.clock.now();
@@ -85,10 +97,10 @@ export function startBoard(o: BoardOptions): Board {
   const api = stack.api;
   const handles: { stop(): void }[] = [];
   for (const app of o.apps) {
-    if (app === 'http') handles.push(startHttp(api, { board: stack.tcp, title: o.title }));
-    else if (app === 'echo') handles.push(startEcho(api, { maxWindow: window }));
+    if (app === 'http') handles.push(startHttp(api, { board: stack.tcp, title: o.title, windowBlocks: scaled ? THROUGHPUT_SEGMENTS : undefined }));
+    else if (app === 'echo') handles.push(startEcho(api, { maxWindow: window, bufferSize }));
     else if (app === 'discard') handles.push(startDiscard(api, { maxWindow: window }));
-    else if (app === 'chargen') handles.push(startChargen(api, { maxWindow: window }));
+    else if (app === 'chargen') handles.push(startChargen(api, { maxWindow: window, bufferSize }));
   }
   let stopped = false;
   let ready: Promise<void> = Promise.resolve();

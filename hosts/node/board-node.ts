@@ -17,6 +17,15 @@ import { TapMac } from './tap-mac.js';
 import { registerEmbeddedSpecifiers } from './embedded-specifiers.js';
 import { syncLineWriter } from './sync-output.js';
 
+/**
+ * XSTCP_TAP_TX_SLOTS sizes the TAP driver's transmit ring (hosts/node/tap-mac.ts); 0 writes
+ * every frame on the event loop's thread, as before the transmit thread (for comparisons).
+ */
+function txSlotsFromEnvironment(): number | undefined {
+  const text = process.env.XSTCP_TAP_TX_SLOTS;
+  return text === undefined || text === '' ? undefined : Number(text);
+}
+
 export function runBoardOnNode(args: BoardArgs): Promise<number> {
   const clock = new RealClock();
   let tap: TapMac;
@@ -25,6 +34,7 @@ export function runBoardOnNode(args: BoardArgs): Promise<number> {
   const done = new Promise<number>((resolve) => (finish = resolve));
   try {
     tap = TapMac.open(args.tap, args.mac, {
+      txSlots: txSlotsFromEnvironment(),
       onError: (error) => {
         process.stderr.write(`xstcp: TAP device ${args.tap} failed: ${error.message}\n`);
         shutdown(1);

@@ -6,10 +6,12 @@ import type { MacDriver } from '../../src/host/mac.js';
 import { DEFAULT_RX_QUEUE_FRAMES, FrameQueue, ReceiveQueue } from '../common/frame-queue.js';
 
 export { DEFAULT_RX_QUEUE_FRAMES, FrameQueue };
-import type { TapAddon, TapPoller } from './tap/index.js';
+import type { TapAddon, TapPoller, TapWriter } from './tap/index.js';
 
 /** Frames read per poll callback before other events get a turn. */
 export const DEFAULT_RX_BATCH = 64;
+/** Frames the transmit thread's ring holds (about 370 KB of full-size frames). */
+export const DEFAULT_TX_SLOTS = 256;
 
 const EAGAIN = osConstants.errno.EAGAIN;
 const EWOULDBLOCK = osConstants.errno.EWOULDBLOCK;
@@ -74,6 +76,12 @@ export interface TapMacOptions {
   /** Frames read per poll callback (1..4096, default 64). */
   rxBatch?: number;
   /**
+   * Frames queued for the addon's transmit thread (1..65536, default 256; the caller waits
+   * while they are all taken). 0 writes each frame on the event loop's thread instead, and
+   * so does an `io` without a `writer`.
+   */
+  txSlots?: number;
+  /**
    * Called once when the device fails under us (e.g. deleted: the poll reports EBADF);
    * the driver has closed itself by then.
    */
@@ -81,19 +89,22 @@ export interface TapMacOptions {
 }
 
 /** The part of the addon the driver uses once the device is open (tests substitute it). */
-export type TapIo = Pick<TapAddon, 'write' | 'writeMany' | 'close' | 'poll'>;
+export type TapIo = Pick<TapAddon, 'write' | 'writeMany' | 'close' | 'poll'> & Partial<Pick<TapAddon, 'writer'>>;
 
 /**
  * A MAC driver on a Linux TAP device (Ethernet frames, no packet info). The device lives
  * in the network namespace of the process that opened it. Received frames are queued up
  * to `rxQueueFrames` until the stack pulls them; beyond that they are dropped and
- * counted. Transmit is one synchronous write(2) per frame.
+ * counted. Transmit copies the frame into the addon's bounded ring, from which a thread
+ * of the addon writes it (one write(2) per frame, in order): the kernel's work on the frame
+ * then overlaps the stack's work on the next one. With `txSlots: 0` each frame is written
+ * at once on the event loop's thread.
  */
 export class TapMac implements MacDriver {
   readonly macAddress: Uint8Array;
   /** The device's name as the kernel knows it. */
   readonly name: string;
-  readonly stats: TapMacStats = { rxFrames: 0, rxDropped: 0, txFrames: 0, txRefused: 0, txErrors: 0 };
+  private readonly counters: TapMacStats = { rxFrames: 0, rxDropped: 0, txFrames: 0, txRefused: 0, txErrors: 0 };
   /** Why the device failed, once it did. */
   error: Error | undefined;
 
@@ -101,6 +112,7 @@ export class TapMac implements MacDriver {
   private readonly fd: number;
   private readonly queue: ReceiveQueue;
   private readonly poller: TapPoller;
+  private readonly writer: TapWriter | undefined;
   private readonly onError: ((error: Error) => void) | undefined;
   private open = true;
   private txResults = new Int32Array(0);
@@ -129,24 +141,49 @@ export class TapMac implements MacDriver {
     this.fd = fd;
     this.name = name;
     this.macAddress = macAddress.slice();
-    this.queue = new ReceiveQueue(capacity, this.stats);
+    const txSlots = options.txSlots ?? DEFAULT_TX_SLOTS;
+    if (!(Number.isInteger(txSlots) && txSlots >= 0 && txSlots <= 65536)) throw new RangeError(`TapMac: txSlots must be an integer from 0 to 65536, got ${txSlots}`);
+    this.queue = new ReceiveQueue(capacity, this.counters);
     this.onError = options.onError;
     this.poller = io.poll(fd, (frames, error) => this.onFrames(frames, error), options.rxBatch ?? DEFAULT_RX_BATCH);
+    try {
+      this.writer = txSlots > 0 && io.writer !== undefined ? io.writer(fd, txSlots) : undefined;
+    } catch (error) {
+      this.poller.stop();
+      throw error;
+    }
+  }
+
+  /** What the driver counted; the transmit thread's figures include frames it still holds. */
+  get stats(): TapMacStats {
+    if (this.writer !== undefined) {
+      const [written, refused, failed] = this.writer.counts();
+      this.counters.txFrames = written;
+      this.counters.txRefused = this.refusedClosed + refused;
+      this.counters.txErrors = failed;
+    }
+    return this.counters;
   }
 
   transmit(frame: Uint8Array): boolean {
     if (!this.open) {
-      this.stats.txRefused++;
+      this.refuseClosed(1);
       return false;
     }
+    if (this.writer !== undefined) return this.writer.write(frame);
     return this.account(this.io.write(this.fd, frame), frame.length);
   }
 
   /** Transmits several frames with one call into the addon; returns how many went out. */
   transmitMany(frames: readonly Uint8Array[]): number {
     if (!this.open) {
-      this.stats.txRefused += frames.length;
+      this.refuseClosed(frames.length);
       return 0;
+    }
+    if (this.writer !== undefined) {
+      let queued = 0;
+      for (let i = 0; i < frames.length; i++) if (this.writer.write(frames[i])) queued++;
+      return queued;
     }
     if (this.txResults.length < frames.length) this.txResults = new Int32Array(Math.max(frames.length, 64));
     const results = this.txResults;
@@ -186,23 +223,33 @@ export class TapMac implements MacDriver {
   }
 
   /**
-   * Stops receiving and closes the fd (idempotent). Frames already queued can still be
-   * pulled. A non-persistent device disappears; a persistent one stays, without carrier.
+   * Writes the frames still queued for transmission, stops receiving and closes the fd
+   * (idempotent). Frames already received can still be pulled. A non-persistent device
+   * disappears; a persistent one stays, without carrier.
    */
   close(): void {
     if (!this.open) return;
     this.open = false;
+    this.writer?.stop();
     this.poller.stop(); // before close(2): libuv must not watch a closed fd
     this.io.close(this.fd);
   }
 
+  /** Frames refused because the driver is closed (the transmit thread counts its own). */
+  private refusedClosed = 0;
+
+  private refuseClosed(frames: number): void {
+    this.refusedClosed += frames;
+    this.counters.txRefused += frames;
+  }
+
   private account(result: number, length: number): boolean {
     if (result === length) {
-      this.stats.txFrames++;
+      this.counters.txFrames++;
       return true;
     }
-    if (result === -EAGAIN || result === -EWOULDBLOCK) this.stats.txRefused++;
-    else this.stats.txErrors++;
+    if (result === -EAGAIN || result === -EWOULDBLOCK) this.counters.txRefused++;
+    else this.counters.txErrors++;
     return false;
   }
 

@@ -4,9 +4,11 @@
  * error returns that need no device.
  */
 import fc from 'fast-check';
-import { constants as osConstants } from 'node:os';
-import { DEFAULT_RX_BATCH, DEFAULT_RX_QUEUE_FRAMES, FrameQueue, loadTapAddon, TapMac, type TapIo } from '../../hosts/node/tap-mac.js';
-import type { TapAddon, TapFramesCallback } from '../../hosts/node/tap/index.js';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { constants as osConstants, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_RX_BATCH, DEFAULT_RX_QUEUE_FRAMES, DEFAULT_TX_SLOTS, FrameQueue, loadTapAddon, TapMac, type TapIo } from '../../hosts/node/tap-mac.js';
+import type { TapAddon, TapFramesCallback, TapWriter } from '../../hosts/node/tap/index.js';
 import { addonMissingReason, describeIf } from './helpers.js';
 
 const { EAGAIN, EIO, EBADF, EINVAL } = osConstants.errno;
@@ -55,6 +57,31 @@ class FakeTap implements TapIo {
   }
   deliver(frames: Uint8Array[] | null, error: Error | null = null): void {
     this.callback!(frames, error);
+  }
+}
+
+/** FakeTap with a transmit thread that the test drives: `counts` is what the thread reports. */
+class FakeTapWithWriter extends FakeTap {
+  readonly queued: Uint8Array[] = [];
+  counts: [number, number, number, number] = [0, 0, 0, 0];
+  slots: number | undefined;
+  stopped = false;
+
+  writer(fd: number, slots?: number): TapWriter {
+    this.calls.push(`writer ${fd}`);
+    this.slots = slots;
+    return {
+      write: (f) => {
+        if (this.stopped) return false;
+        this.queued.push(f.slice());
+        return true;
+      },
+      counts: () => this.counts,
+      stop: () => {
+        this.calls.push('writer stop');
+        this.stopped = true;
+      },
+    };
   }
 }
 
@@ -213,6 +240,36 @@ describe('TapMac with a stand-in addon', () => {
     expect(mac.stats.txFrames).toBe(102);
   });
 
+  it('hands frames to the transmit thread when the addon has one, and reports its counts', () => {
+    const tap = new FakeTapWithWriter();
+    const mac = new TapMac(tap, FD, 'tap0', MAC);
+    expect(tap.slots).toBe(DEFAULT_TX_SLOTS);
+    expect(mac.transmit(frame(1, 60))).toBe(true);
+    expect(mac.transmitMany([frame(2), frame(3)])).toBe(2);
+    // No write on the event loop's thread; the thread got copies, in order.
+    expect(tap.calls.filter((c) => c.startsWith('write '))).toEqual([]);
+    expect(tap.queued.map((f) => f[0])).toEqual([1, 2, 3]);
+    tap.counts = [2, 1, 0, 0];
+    expect(mac.stats).toEqual({ rxFrames: 0, rxDropped: 0, txFrames: 2, txRefused: 1, txErrors: 0 });
+    // Close: the thread writes what it holds and stops before the poll stops and the fd closes.
+    mac.close();
+    expect(tap.calls).toEqual([`poll ${FD}`, `writer ${FD}`, 'writer stop', 'stop', `close ${FD}`]);
+    expect(mac.transmit(frame(4))).toBe(false);
+    tap.counts = [3, 1, 0, 0];
+    // Refused while closed (1) plus what the thread refused (1).
+    expect(mac.stats).toMatchObject({ txFrames: 3, txRefused: 2, txErrors: 0 });
+  });
+
+  it('writes on the event loop\'s thread with txSlots 0, and rejects a bad txSlots', () => {
+    const tap = new FakeTapWithWriter();
+    const mac = new TapMac(tap, FD, 'tap0', MAC, { txSlots: 0 });
+    expect(mac.transmit(frame(1, 60))).toBe(true);
+    expect(tap.calls).toEqual([`poll ${FD}`, `write ${FD} 60`]);
+    for (const txSlots of [-1, 1.5, 65537, NaN]) {
+      expect(() => new TapMac(new FakeTapWithWriter(), FD, 'tap0', MAC, { txSlots })).toThrow(RangeError);
+    }
+  });
+
   it('close stops the poll before closing the fd, once, and then refuses to transmit', () => {
     const tap = new FakeTap();
     const mac = new TapMac(tap, FD, 'tap0', MAC);
@@ -260,7 +317,7 @@ describeIf(addonMissingReason(), 'the native addon under jest', () => {
   });
 
   it('loads through the same loader as the ESM build, once', () => {
-    expect(Object.keys(tap).sort()).toEqual(['close', 'open', 'poll', 'write', 'writeMany']);
+    expect(Object.keys(tap).sort()).toEqual(['close', 'open', 'poll', 'write', 'writeMany', 'writer']);
     expect(loadTapAddon()).toBe(tap);
   });
 
@@ -277,6 +334,78 @@ describeIf(addonMissingReason(), 'the native addon under jest', () => {
     expect(tap.writeMany(unused, [new Uint8Array(60), new Uint8Array(60), 'x' as unknown as Uint8Array], results)).toBe(0);
     expect([...results]).toEqual([-EBADF, -EBADF, -EINVAL]);
     expect(tap.close(unused)).toBe(-EBADF);
+  });
+
+  describe('the transmit thread (writer) on a file', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'xstcp-writer-'));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    /** Frames of lengths 60..1514 and one beyond a slot (written by the caller after a drain), each filled with its index. */
+    const frames = (count: number): Uint8Array[] =>
+      Array.from({ length: count }, (_, i) => new Uint8Array(i === 100 ? 3000 : 60 + ((i * 97) % 1455)).fill(i & 0xff));
+    /** The frames back to back, as the file must hold them. */
+    const concat = (list: Uint8Array[]): Uint8Array => {
+      const out = new Uint8Array(list.reduce((n, f) => n + f.length, 0));
+      let at = 0;
+      for (const f of list) {
+        out.set(f, at);
+        at += f.length;
+      }
+      return out;
+    };
+    const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+    it.each([[undefined], [2]])('writes every frame whole and in order, with %s slots', (slots) => {
+      const file = join(dir, `frames-${slots}`);
+      const fd = openSync(file, 'w');
+      try {
+        const writer = tap.writer(fd, slots);
+        const list = frames(400);
+        for (const f of list) {
+          expect(writer.write(f)).toBe(true);
+          f.fill(0xee); // the ring holds a copy: the caller may reuse its buffer at once
+        }
+        writer.stop();
+        writer.stop();
+        expect(writer.write(new Uint8Array(60))).toBe(false);
+        expect(writer.counts()).toEqual([400, 0, 0, 0]);
+        expect(sameBytes(new Uint8Array(readFileSync(file)), concat(frames(400)))).toBe(true);
+      } finally {
+        closeSync(fd);
+      }
+    });
+
+    it('counts failed writes (a read-only fd) and keeps the caller\'s fd open after stop', () => {
+      const file = join(dir, 'read-only');
+      closeSync(openSync(file, 'w'));
+      const fd = openSync(file, 'r');
+      try {
+        const writer = tap.writer(fd, 4);
+        for (const f of frames(10)) writer.write(f);
+        writer.stop();
+        expect(writer.counts()).toEqual([0, 0, 10, 0]);
+        // The thread wrote through a dup: ours is still open.
+        expect(tap.close(fd)).toBe(0);
+      } catch (error) {
+        closeSync(fd);
+        throw error;
+      }
+    });
+
+    it('rejects bad arguments', () => {
+      expect(thrown(() => tap.writer(-1))).toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+      expect(thrown(() => tap.writer(1 << 20))).toMatchObject({ code: 'EBADF', syscall: 'writer' });
+      for (const slots of [0, 65537]) expect(thrown(() => tap.writer(1, slots))).toMatchObject({ name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
+      const writer = tap.writer(1, 1);
+      try {
+        expect(thrown(() => writer.write('x' as unknown as Uint8Array))).toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+      } finally {
+        writer.stop();
+      }
+    });
   });
 
   it('throws TypeError for arguments of the wrong type (programming errors)', () => {

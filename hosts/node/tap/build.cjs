@@ -56,8 +56,8 @@ function buildWithCc(headersPrefix) {
   const cc = process.env.CC || 'cc';
   const outDir = path.join(here, 'build', 'Release');
   fs.mkdirSync(outDir, { recursive: true });
-  const args = ['-O2', '-Wall', '-Wextra', '-std=gnu11', '-fPIC', '-shared', '-DNAPI_VERSION=8',
-    `-I${path.join(headersPrefix, 'include', 'node')}`, path.join(here, 'src', 'tap.c'),
+  const args = ['-O2', '-Wall', '-Wextra', '-std=gnu11', '-fPIC', '-shared', '-pthread', '-DNAPI_VERSION=8',
+    `-I${path.join(headersPrefix, 'include', 'node')}`, path.join(here, 'src', 'tap.c'), path.join(here, 'src', 'writer.c'),
     '-o', path.join(outDir, 'tap.node')];
   say(`${cc} ${args.join(' ')}`);
   const result = spawnSync(cc, args, { stdio: 'inherit', timeout: 120000 });

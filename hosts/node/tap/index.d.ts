@@ -1,6 +1,7 @@
 /**
- * Types of the native TAP addon (src/tap.c), loaded by index.cjs. All calls are
- * synchronous; received frames arrive through `poll`'s callback on the event loop.
+ * Types of the native TAP addon (src/tap.c, src/writer.c), loaded by index.cjs. All calls
+ * are synchronous; received frames arrive through `poll`'s callback on the event loop, and
+ * a `writer`'s frames leave from a thread of the addon.
  */
 
 export interface TapOpenResult {
@@ -11,7 +12,8 @@ export interface TapOpenResult {
 }
 
 /**
- * Called with a batch of frames (Buffers, at most the batch limit, one read(2) each), or with
+ * Called with a batch of frames (Uint8Array views of one ArrayBuffer per batch, at most the
+ * batch limit, one read(2) each), or with
  * `frames` null and an error once the fd failed (e.g. the device was deleted); the
  * poller has stopped by then.
  */
@@ -54,6 +56,22 @@ export declare function write(fd: number, frame: Uint8Array): number;
  */
 export declare function writeMany(fd: number, frames: readonly Uint8Array[], results?: Int32Array): number;
 
+/**
+ * The transmit thread: frames queued with `write` are copied into a ring of `slots` frames
+ * (default 256, 1..65536) and written in order, one write(2) each, by a thread of the addon
+ * on a dup of `fd`. `write` waits while the ring is full, returns false once stopped.
+ * `counts()` gives [written, refused with EAGAIN, failed otherwise, still queued]. `stop()`
+ * writes what is queued, ends the thread and closes the dup (idempotent); the environment's
+ * teardown stops it too.
+ */
+export interface TapWriter {
+  write(frame: Uint8Array): boolean;
+  counts(): [number, number, number, number];
+  stop(): void;
+}
+
+export declare function writer(fd: number, slots?: number): TapWriter;
+
 /** close(2): 0 or -errno. Stop the poller first. */
 export declare function close(fd: number): number;
 
@@ -67,6 +85,7 @@ export interface TapAddon {
   open: typeof open;
   write: typeof write;
   writeMany: typeof writeMany;
+  writer: typeof writer;
   close: typeof close;
   poll: typeof poll;
 }

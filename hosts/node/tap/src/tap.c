@@ -25,8 +25,13 @@
 #include <node_api.h>
 #include <uv.h>
 
+#include "writer.h"
+
 /* Large enough for any frame a TAP device can carry (MTU up to 65535 plus headers). */
 #define READ_BUFFER_SIZE (65536 + 256)
+/* Frames of one batch are read back to back into the poller's buffer while a largest frame
+ * still fits; this much beyond that one frame holds 64 full-size Ethernet frames and more. */
+#define BATCH_BYTES (192 * 1024)
 #define DEFAULT_BATCH 64
 #define MAX_BATCH 4096
 /* Bound on EINTR retries of one system call. */
@@ -55,12 +60,12 @@ static napi_value make_errno_error(napi_env env, const char *syscall, int err, c
   return error;
 }
 
-static void throw_errno(napi_env env, const char *syscall, int err, const char *subject) {
+void tap_throw_errno(napi_env env, const char *syscall, int err, const char *subject) {
   napi_throw(env, make_errno_error(env, syscall, err, subject));
 }
 
 /* Reads an fd argument; throws a TypeError and returns -1 when it is not a usable fd. */
-static int get_fd(napi_env env, napi_value value) {
+int tap_get_fd(napi_env env, napi_value value) {
   int32_t fd = -1;
   if (napi_get_value_int32(env, value, &fd) != napi_ok || fd < 0) {
     napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "fd must be a non-negative integer");
@@ -69,8 +74,19 @@ static int get_fd(napi_env env, napi_value value) {
   return fd;
 }
 
+/* The arguments of a call whose first is an fd: up to *argc of them into argv, at least
+ * `needed`. Returns the fd, or -1 after throwing (ERR_MISSING_ARGS with `usage`, or a bad fd). */
+int tap_fd_args(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv, size_t needed, const char *usage) {
+  napi_get_cb_info(env, info, argc, argv, NULL, NULL);
+  if (*argc < needed) {
+    napi_throw_type_error(env, "ERR_MISSING_ARGS", usage);
+    return -1;
+  }
+  return tap_get_fd(env, argv[0]);
+}
+
 /* The bytes of a Uint8Array (Buffer included); false when the value is not one. */
-static int get_bytes(napi_env env, napi_value value, const uint8_t **data, size_t *length) {
+int tap_get_bytes(napi_env env, napi_value value, const uint8_t **data, size_t *length) {
   bool is_typed = false;
   if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed) return 0;
   napi_typedarray_type type;
@@ -108,7 +124,7 @@ static napi_value tap_open(napi_env env, napi_callback_info info) {
 
   int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
-    throw_errno(env, "open", errno, "/dev/net/tun");
+    tap_throw_errno(env, "open", errno, "/dev/net/tun");
     return NULL;
   }
   struct ifreq ifr;
@@ -121,7 +137,7 @@ static napi_value tap_open(napi_env env, napi_callback_info info) {
   if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
     int err = errno;
     close(fd);
-    throw_errno(env, "ioctl(TUNSETIFF)", err, name[0] != '\0' ? name : "(new)");
+    tap_throw_errno(env, "ioctl(TUNSETIFF)", err, name[0] != '\0' ? name : "(new)");
     return NULL;
   }
   ifr.ifr_name[IFNAMSIZ - 1] = '\0';
@@ -150,16 +166,11 @@ static ssize_t write_frame(int fd, const uint8_t *data, size_t length) {
 static napi_value tap_write(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 2) {
-    napi_throw_type_error(env, "ERR_MISSING_ARGS", "write(fd, frame) needs two arguments");
-    return NULL;
-  }
-  int fd = get_fd(env, argv[0]);
+  int fd = tap_fd_args(env, info, &argc, argv, 2, "write(fd, frame) needs two arguments");
   if (fd < 0) return NULL;
   const uint8_t *data = NULL;
   size_t length = 0;
-  if (!get_bytes(env, argv[1], &data, &length)) {
+  if (!tap_get_bytes(env, argv[1], &data, &length)) {
     napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "frame must be a Uint8Array");
     return NULL;
   }
@@ -173,12 +184,7 @@ static napi_value tap_write(napi_env env, napi_callback_info info) {
 static napi_value tap_write_many(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 2) {
-    napi_throw_type_error(env, "ERR_MISSING_ARGS", "writeMany(fd, frames) needs two arguments");
-    return NULL;
-  }
-  int fd = get_fd(env, argv[0]);
+  int fd = tap_fd_args(env, info, &argc, argv, 2, "writeMany(fd, frames) needs two arguments");
   if (fd < 0) return NULL;
   bool is_array = false;
   napi_is_array(env, argv[1], &is_array);
@@ -213,7 +219,7 @@ static napi_value tap_write_many(napi_env env, napi_callback_info info) {
     const uint8_t *data = NULL;
     size_t length = 0;
     ssize_t n;
-    if (napi_get_element(env, argv[1], i, &element) != napi_ok || !get_bytes(env, element, &data, &length)) {
+    if (napi_get_element(env, argv[1], i, &element) != napi_ok || !tap_get_bytes(env, element, &data, &length)) {
       n = -EINVAL;
     } else {
       n = write_frame(fd, data, length);
@@ -229,12 +235,7 @@ static napi_value tap_write_many(napi_env env, napi_callback_info info) {
 static napi_value tap_close(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 1) {
-    napi_throw_type_error(env, "ERR_MISSING_ARGS", "close(fd) needs an fd");
-    return NULL;
-  }
-  int fd = get_fd(env, argv[0]);
+  int fd = tap_fd_args(env, info, &argc, argv, 1, "close(fd) needs an fd");
   if (fd < 0) return NULL;
   /* Linux releases the fd even when close() reports EINTR: never retry. */
   int rc = close(fd) == 0 ? 0 : -errno;
@@ -260,7 +261,8 @@ struct poller {
   enum poller_state state;
   int fd;
   uint32_t batch_limit;
-  uint8_t *buffer;
+  uint8_t *buffer; /* BATCH_BYTES + READ_BUFFER_SIZE */
+  uint32_t *lengths; /* of the batch's frames, batch_limit of them */
 };
 
 /* Owned by the JS object. The poller may go away first (stopped and closed); then
@@ -281,6 +283,7 @@ static void on_handle_closed(uv_handle_t *handle) {
   /* Last: after this the environment may be torn down. */
   napi_remove_async_cleanup_hook(p->cleanup);
   free(p->buffer);
+  free(p->lengths);
   free(p);
 }
 
@@ -341,28 +344,41 @@ static void on_poll(uv_poll_t *handle, int status, int events) {
     return;
   }
 
-  napi_value frames;
-  napi_create_array(env, &frames);
   uint32_t count = 0;
+  size_t used = 0;
   int read_error = 0;
   int eintr = 0;
   /* Level-triggered: frames beyond the batch limit wake us again on the next loop turn,
    * which lets timers and other I/O run in between. */
-  while (count < p->batch_limit) {
-    ssize_t n = read(p->fd, p->buffer, READ_BUFFER_SIZE);
+  while (count < p->batch_limit && used <= BATCH_BYTES) {
+    ssize_t n = read(p->fd, p->buffer + used, READ_BUFFER_SIZE);
     if (n < 0) {
       if (errno == EINTR && ++eintr <= MAX_EINTR_RETRIES) continue;
       if (errno != EAGAIN && errno != EWOULDBLOCK) read_error = errno;
       break;
     }
     if (n == 0) break;
-    napi_value buffer;
-    void *copy = NULL;
-    if (napi_create_buffer_copy(env, (size_t)n, p->buffer, &copy, &buffer) != napi_ok) break;
-    napi_set_element(env, frames, count, buffer);
-    count++;
+    p->lengths[count++] = (uint32_t)n;
+    used += (size_t)n;
   }
-  if (count > 0) deliver(p, frames, null_value);
+  if (count > 0) {
+    /* One ArrayBuffer for the batch and a view per frame: no allocation of its own per
+     * frame outside the JavaScript heap (the frames stay valid as long as any is kept). */
+    napi_value frames, batch;
+    void *bytes = NULL;
+    napi_create_array_with_length(env, count, &frames);
+    if (napi_create_arraybuffer(env, used, &bytes, &batch) == napi_ok) {
+      memcpy(bytes, p->buffer, used);
+      size_t at = 0;
+      for (uint32_t i = 0; i < count; i++) {
+        napi_value view;
+        napi_create_typedarray(env, napi_uint8_array, p->lengths[i], batch, at, &view);
+        napi_set_element(env, frames, i, view);
+        at += p->lengths[i];
+      }
+      deliver(p, frames, null_value);
+    }
+  }
   /* The callback may have stopped us (and closed the fd): only report a read error
    * while still active. EBADFD is what a read gives once the device was deleted. */
   if (read_error != 0 && p->state == POLLER_ACTIVE) {
@@ -417,12 +433,7 @@ static void finalize_box(napi_env env, void *data, void *hint) {
 static napi_value tap_poll(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 2) {
-    napi_throw_type_error(env, "ERR_MISSING_ARGS", "poll(fd, callback) needs two arguments");
-    return NULL;
-  }
-  int fd = get_fd(env, argv[0]);
+  int fd = tap_fd_args(env, info, &argc, argv, 2, "poll(fd, callback) needs two arguments");
   if (fd < 0) return NULL;
   napi_valuetype type;
   napi_typeof(env, argv[1], &type);
@@ -448,12 +459,14 @@ static napi_value tap_poll(napi_env env, napi_callback_info info) {
   }
   struct poller *p = calloc(1, sizeof *p);
   struct poller_box *box = calloc(1, sizeof *box);
-  uint8_t *buffer = malloc(READ_BUFFER_SIZE);
-  if (p == NULL || box == NULL || buffer == NULL) {
+  uint8_t *buffer = malloc(BATCH_BYTES + READ_BUFFER_SIZE);
+  uint32_t *lengths = calloc(batch_limit, sizeof *lengths);
+  if (p == NULL || box == NULL || buffer == NULL || lengths == NULL) {
     free(p);
     free(box);
     free(buffer);
-    throw_errno(env, "poll", ENOMEM, NULL);
+    free(lengths);
+    tap_throw_errno(env, "poll", ENOMEM, NULL);
     return NULL;
   }
   int rc = uv_poll_init(loop, &p->handle, fd);
@@ -461,7 +474,8 @@ static napi_value tap_poll(napi_env env, napi_callback_info info) {
     free(p);
     free(box);
     free(buffer);
-    throw_errno(env, "uv_poll_init", -rc, NULL);
+    free(lengths);
+    tap_throw_errno(env, "uv_poll_init", -rc, NULL);
     return NULL;
   }
   p->handle.data = p;
@@ -469,6 +483,7 @@ static napi_value tap_poll(napi_env env, napi_callback_info info) {
   p->fd = fd;
   p->batch_limit = batch_limit;
   p->buffer = buffer;
+  p->lengths = lengths;
   p->state = POLLER_ACTIVE;
   p->box = box;
   box->poller = p;
@@ -492,7 +507,7 @@ static napi_value tap_poll(napi_env env, napi_callback_info info) {
   rc = uv_poll_start(&p->handle, UV_READABLE, on_poll);
   if (rc < 0) {
     poller_stop(p);
-    throw_errno(env, "uv_poll_start", -rc, NULL);
+    tap_throw_errno(env, "uv_poll_start", -rc, NULL);
     return NULL;
   }
   return object;
@@ -505,6 +520,7 @@ NAPI_MODULE_INIT() {
       {"open", NULL, tap_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"write", NULL, tap_write, NULL, NULL, NULL, napi_enumerable, NULL},
       {"writeMany", NULL, tap_write_many, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"writer", NULL, tap_writer, NULL, NULL, NULL, napi_enumerable, NULL},
       {"close", NULL, tap_close, NULL, NULL, NULL, napi_enumerable, NULL},
       {"poll", NULL, tap_poll, NULL, NULL, NULL, napi_enumerable, NULL},
   };
