@@ -44,7 +44,7 @@ enum {
 #define XSTCP_TCP_NOT_READ 255
 
 /*
- * Reads the Ethernet header of frame[0..length) (addressed to `mac` or broadcast?), the
+ * Reads the Ethernet header of frame[0..length) (other than to `mac` or broadcast: not for us), the
  * IPv4 header and, for an unfragmented TCP datagram, the TCP header (checksums verified;
  * options are left to the caller: XSTCP_H_TCP_HEADER_LENGTH says whether there are any).
  * Returns XSTCP_FRAME_IPV4 with the IPv4 slots filled, another verdict, or the drop code
