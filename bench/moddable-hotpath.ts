@@ -37,11 +37,10 @@ export async function runModdableHotPath(root: string, sdk: ModdableSdk, options
   const profile = join(dir, 'callgrind.out');
   const x = await startXvfb();
   try {
-    const command = callgrind ? 'valgrind' : sdk.mcsim;
-    const args = callgrind
-      ? ['--tool=callgrind', '--collect-atstart=no', `--toggle-collect=${MARKER}`, `--callgrind-out-file=${profile}`, sdk.mcsim, build.library]
-      : [build.library];
-    const sim = spawn(command, args, { env: { ...process.env, MODDABLE: sdk.root, DISPLAY: x.display }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const valgrind = ['valgrind', '--tool=callgrind', '--collect-atstart=no', `--toggle-collect=${MARKER}`, `--callgrind-out-file=${profile}`];
+    // Line-buffered, so that an abort's message arrives while the simulator idles on.
+    const args = ['-oL', ...(callgrind ? valgrind : []), sdk.mcsim, build.library];
+    const sim = spawn('stdbuf', args, { env: { ...process.env, MODDABLE: sdk.root, DISPLAY: x.display }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     sim.stdout!.setEncoding('utf8').on('data', (text: string) => {
