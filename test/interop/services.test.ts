@@ -19,7 +19,7 @@ import {
 
 const MIB = 1024 * 1024;
 /** Bytes each way of the bulk test: 50 MiB on every engine (the emulated board too, since it announces what its FIFO holds). */
-const BULK = 50 * MIB;
+const BULK = (Number(process.env.XSTCP_BULK_MIB) || 50) * MIB; // XSTCP_BULK_MIB: a smaller size when chasing a fault
 /** How long the two concurrent transfers may take (148 s; longer on the emulated board). */
 const BULK_LIMIT_MS = interopTransferLimitMs(BULK, 148000);
 
