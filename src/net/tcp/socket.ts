@@ -205,8 +205,7 @@ export class TcpSocket {
   }
 
   stopTimers(): void {
-    this.rtxAt = this.idleAt = this.finWait2At = this.timeWaitAt = this.persistAt = this.swsAt = this.delAckAt = undefined;
-    this.wndUpdateAt = undefined;
+    this.rtxAt = this.idleAt = this.finWait2At = this.timeWaitAt = this.persistAt = this.swsAt = this.delAckAt = this.wndUpdateAt = undefined;
     this.persistBackoff = this.wndUpdateRepeats = this.idleExtensions = 0;
   }
 
