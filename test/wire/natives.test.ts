@@ -9,7 +9,7 @@ import { copyBytes, softwareCopyBytes } from '../../src/net/wire/bytes.js';
 import { copyAndSum, onesComplementSum, pseudoHeaderSum, softwareOnesComplementSum } from '../../src/net/wire/checksum.js';
 import { installByteNatives, NATIVE_CHECKSUM, NATIVE_COPY, NATIVE_COPY_CHECKSUM, removeByteNatives } from '../../src/net/wire/natives.js';
 import { emitTcp, parseTcp, TCP_ACK } from '../../src/net/wire/tcp.js';
-import { distModule, Fixtures, prepareXs, runXs } from '../xs/helpers.js';
+import { distModule, runXs, useXsFixtures } from '../xs/helpers.js';
 
 afterEach(() => removeByteNatives());
 
@@ -94,12 +94,7 @@ describe('installByteNatives', () => {
 describe('header natives on the XS host', () => {
   const BOARD_IP = 0xc6120002;
   const BOARD_MAC = [2, 0, 0, 0, 0, 2];
-  let files: Fixtures;
-  beforeAll(() => {
-    prepareXs(['release']);
-    files = new Fixtures();
-  }, 400000);
-  afterAll(() => files?.remove());
+  const files = useXsFixtures();
 
   const u32 = fc.integer({ min: 0, max: 0xffffffff });
   const frameSpec = fc.record({

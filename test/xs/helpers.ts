@@ -78,9 +78,14 @@ export function runNodeShim(entry: string, args: string[] = [], timeoutMs = 6000
   return spawnSync(process.execPath, [NODE_SHIM, entry, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: timeoutMs });
 }
 
-/** A temporary directory of fixture files, removed by `remove()`. */
+/** A temporary directory of fixture files, made on first use and removed by `remove()`. */
 export class Fixtures {
-  readonly dir = mkdtempSync(join(tmpdir(), 'xstcp-xs-test-'));
+  private made: string | undefined = undefined;
+
+  get dir(): string {
+    if (this.made === undefined) this.made = mkdtempSync(join(tmpdir(), 'xstcp-xs-test-'));
+    return this.made;
+  }
 
   write(name: string, text: string): string {
     const path = join(this.dir, name);
@@ -94,6 +99,18 @@ export class Fixtures {
   }
 
   remove(): void {
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.made !== undefined) rmSync(this.made, { recursive: true, force: true });
+    this.made = undefined;
   }
+}
+
+/**
+ * For a suite that runs the XS host: builds it (`goals`) before the suite's tests and
+ * gives them a fixture directory, removed after them.
+ */
+export function useXsFixtures(goals: Goal[] = ['release'], timeoutMs = 400000): Fixtures {
+  const files = new Fixtures();
+  beforeAll(() => prepareXs(goals), timeoutMs);
+  afterAll(() => files.remove());
+  return files;
 }

@@ -5,14 +5,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { DIST_XS, distModule, Fixtures, prepareXs, runXs, xsBinary } from './helpers.js';
+import { DIST_XS, distModule, runXs, useXsFixtures, xsBinary } from './helpers.js';
 
-let files: Fixtures;
-beforeAll(() => {
-  prepareXs(['release']);
-  files = new Fixtures();
-}, 400000);
-afterAll(() => files?.remove());
+const files = useXsFixtures();
 
 describe('modules', () => {
   it('imports relative, parent-relative and bare specifiers and passes the arguments', () => {

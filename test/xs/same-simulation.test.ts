@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIST_XS, Fixtures, prepareXs, runNodeShim, runXs } from './helpers.js';
+import { DIST_XS, runNodeShim, runXs, useXsFixtures } from './helpers.js';
 
 const ENTRY = join(DIST_XS, 'scenario-entry.js');
 const PCAP_HEADER = 24;
@@ -22,12 +22,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 describe('one simulation, two engines', () => {
-  let files: Fixtures;
-  beforeAll(() => {
-    prepareXs(['release']);
-    files = new Fixtures();
-  }, 400000);
-  afterAll(() => files?.remove());
+  const files = useXsFixtures();
 
   function run(engine: 'xs' | 'v8', scenario: string, seed: number): Output {
     const pcap = files.path(`${engine}-${scenario}-${seed}.pcap`);

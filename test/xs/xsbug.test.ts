@@ -7,7 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { Fixtures, prepareXs, xsBinary } from './helpers.js';
+import { useXsFixtures, xsBinary } from './helpers.js';
 
 /** The debugger's side: what the machine sent so far, and a way to wait for a pattern. */
 class StandInXsbug {
@@ -57,12 +57,7 @@ class StandInXsbug {
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('xsbug', () => {
-  let files: Fixtures;
-  beforeAll(() => {
-    prepareXs(['release', 'debug']);
-    files = new Fixtures();
-  }, 600000);
-  afterAll(() => files?.remove());
+  const files = useXsFixtures(['release', 'debug'], 600000);
 
   it('logs in before the program runs, breaks at debugger; with frames, and continues on <go/>', async () => {
     const entry = realpathSync(files.write(
